@@ -1,0 +1,45 @@
+from .accounts import User
+from .areas import AdminArea, AreaLevel, AreaSuccessor, Structure
+from .attachments import Attachment
+from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, ReviewKind, Role, Status
+from .commendations import Commendation, CommendationForm, CommendationRound, Proposal, ProposalStatus
+from .criteria import CriteriaSet, Criterion, CriterionAssessment
+from .history import Action, ImportBatch, RegistrationEvent, Source
+from .registrations import RESULT_FIGURES, Registration
+from .reviews import Review, YearClosure
+from .units import Unit, UnitKind
+
+__all__ = [
+    "Action",
+    "AdminArea",
+    "AreaLevel",
+    "AreaSuccessor",
+    "Attachment",
+    "Commendation",
+    "CommendationForm",
+    "CommendationRound",
+    "CriteriaSet",
+    "Criterion",
+    "CriterionAssessment",
+    "ExemplarKind",
+    "Field",
+    "ImportBatch",
+    "Level",
+    "Outcome",
+    "PUBLISHED_STATUSES",
+    "Proposal",
+    "ProposalStatus",
+    "RESULT_FIGURES",
+    "Registration",
+    "RegistrationEvent",
+    "Review",
+    "ReviewKind",
+    "Role",
+    "Source",
+    "Status",
+    "Structure",
+    "Unit",
+    "UnitKind",
+    "User",
+    "YearClosure",
+]

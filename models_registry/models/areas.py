@@ -1,0 +1,137 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Structure(models.TextChoices):
+    CURRENT = "moi", _("Cơ cấu từ 01/7/2025 (2 cấp)")
+    LEGACY = "cu", _("Cơ cấu trước 01/7/2025 (3 cấp)")
+
+
+class AreaLevel(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh/Thành phố")
+    DISTRICT = "district", _("Quận/Huyện")
+    COMMUNE = "commune", _("Xã/Phường/Đặc khu")
+
+
+class AdminAreaQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(structure=Structure.CURRENT)
+
+    def legacy(self):
+        return self.filter(structure=Structure.LEGACY)
+
+    def provinces(self):
+        return self.filter(level=AreaLevel.PROVINCE)
+
+
+class AdminArea(models.Model):
+    """A province, district or commune in one of the two structures.
+
+    Codes were reused by the 2025 reform, so (structure, code) identifies an area.
+    The ancestor and successor links are stored on every row so that scoping and
+    reports filter with one indexed column instead of walking the tree.
+    """
+
+    structure = models.CharField(_("cơ cấu"), max_length=3, choices=Structure.choices)
+    code = models.CharField(_("mã"), max_length=5)
+    name = models.CharField(_("tên"), max_length=120)
+    division_type = models.CharField(_("loại"), max_length=40, blank=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=AreaLevel.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("trực thuộc")
+    )
+    province = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tỉnh (cùng cơ cấu)")
+    )
+    district = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("huyện (cơ cấu cũ)")
+    )
+    current_province = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tỉnh hiện nay")
+    )
+    current_commune = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("xã hiện nay"),
+        help_text=_("Với xã cũ bị chia cho nhiều xã mới: xã kế thừa mặc định."),
+    )
+    is_split = models.BooleanField(
+        _("bị chia cho nhiều xã mới"), default=False
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    commission_name = models.CharField(
+        _("tên cơ quan dân vận"),
+        max_length=160,
+        blank=True,
+        help_text=_("Ví dụ: Ban Tuyên giáo và Dân vận Tỉnh ủy. Để trống: dùng tên của cấp trên."),
+    )
+
+    objects = AdminAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("địa bàn")
+        verbose_name_plural = _("địa bàn")
+        ordering = ["structure", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "code"], name="area_unique_structure_code"),
+        ]
+        indexes = [models.Index(fields=["structure", "level"])]
+
+    def __str__(self):
+        if self.structure == Structure.LEGACY:
+            return f"{self.name} (cũ)"
+        return self.name
+
+    @property
+    def is_current(self):
+        return self.structure == Structure.CURRENT
+
+    def scope_q(self, prefix="area"):
+        """Q selecting rows whose area (reached through `prefix`; "" for areas themselves)
+        lies in this area, itself included.
+
+        A current area also takes in the pre-2025 areas that roll up into it.
+        """
+        if self.structure == Structure.CURRENT:
+            column = "current_province" if self.level == AreaLevel.PROVINCE else "current_commune"
+        elif self.level == AreaLevel.PROVINCE:
+            column = "province"
+        elif self.level == AreaLevel.DISTRICT:
+            column = "district"
+        else:
+            return Q(**{prefix or "pk": self.pk})
+        return Q(**{f"{prefix}__{column}" if prefix else column: self.pk})
+
+    def contains(self, other):
+        return AdminArea.objects.filter(self.scope_q(""), pk=other.pk).exists()
+
+    def get_commission_name(self):
+        area = self
+        while area is not None:
+            if area.commission_name:
+                return area.commission_name
+            area = area.parent
+        return _("Ban Dân vận")
+
+
+class AreaSuccessor(models.Model):
+    """A pre-2025 commune's successor communes, from the package's converter."""
+
+    old_area = models.ForeignKey(AdminArea, models.CASCADE, related_name="successor_links", verbose_name=_("xã cũ"))
+    new_area = models.ForeignKey(AdminArea, models.CASCADE, related_name="predecessor_links", verbose_name=_("xã mới"))
+    is_default = models.BooleanField(_("kế thừa mặc định"), default=False)
+
+    class Meta:
+        verbose_name = _("xã kế thừa")
+        verbose_name_plural = _("xã kế thừa")
+        constraints = [models.UniqueConstraint(fields=["old_area", "new_area"], name="area_successor_unique")]
+
+    def __str__(self):
+        return f"{self.old_area} → {self.new_area}"

@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Level
+
+
+class CommendationForm(models.Model):
+    """Hình thức khen thưởng (tuyên dương, Giấy khen, Bằng khen, …): reference data."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên hình thức"), max_length=120)
+    issuing_levels = models.JSONField(
+        _("cấp được ban hành"), default=list, help_text=_("Danh sách cấp: grassroots, district, province.")
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("hình thức khen thưởng")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CommendationRound(models.Model):
+    """Đợt xét khen thưởng of an area at a level, for a year or a period."""
+
+    name = models.CharField(_("tên đợt"), max_length=200)
+    area = models.ForeignKey("models_registry.AdminArea", models.PROTECT, related_name="rounds", verbose_name=_("địa bàn"))
+    level = models.CharField(_("cấp xét"), max_length=12, choices=Level.choices)
+    year_from = models.PositiveSmallIntegerField(_("từ năm"))
+    year_to = models.PositiveSmallIntegerField(_("đến năm"))
+    opens_on = models.DateField(_("mở nhận đề nghị"))
+    closes_on = models.DateField(_("hạn nhận đề nghị"))
+
+    class Meta:
+        verbose_name = _("đợt khen thưởng")
+        verbose_name_plural = _("đợt khen thưởng")
+        ordering = ["-year_to", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="round_years_ordered"),
+            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="round_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    ACCEPTED = "accepted", _("Được khen thưởng")
+    DECLINED = "declined", _("Không được khen thưởng")
+
+
+class Proposal(models.Model):
+    """Đề nghị khen thưởng: an area proposes one of its models to a round of the level above."""
+
+    round = models.ForeignKey(CommendationRound, models.PROTECT, related_name="proposals", verbose_name=_("đợt"))
+    registration = models.ForeignKey(
+        "models_registry.Registration", models.PROTECT, related_name="proposals", verbose_name=_("mô hình")
+    )
+    proposing_area = models.ForeignKey(
+        "models_registry.AdminArea", models.PROTECT, related_name="+", verbose_name=_("địa bàn đề nghị")
+    )
+    justification = models.TextField(_("thành tích, lý do đề nghị"))
+    reason_without_exemplary = models.TextField(
+        _("lý do đề nghị khi chưa được đánh giá điển hình"), blank=True
+    )
+    votes_for = models.PositiveIntegerField(_("số phiếu tán thành"), default=0)
+    votes_against = models.PositiveIntegerField(_("số phiếu không tán thành"), default=0)
+    votes_present = models.PositiveIntegerField(_("số người dự họp"), default=0)
+    vote_date = models.DateField(_("ngày họp bình xét"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người đề nghị")
+    )
+    proposed_at = models.DateTimeField(_("đề nghị lúc"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người quyết định")
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ghi chú quyết định"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị khen thưởng")
+        verbose_name_plural = _("đề nghị khen thưởng")
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "registration"], name="proposal_unique_round_registration"),
+            models.CheckConstraint(
+                condition=Q(votes_present__gte=F("votes_for") + F("votes_against")), name="proposal_votes_consistent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration} → {self.round}"
+
+
+class Commendation(models.Model):
+    registration = models.ForeignKey(
+        "models_registry.Registration", models.PROTECT, related_name="commendations", verbose_name=_("mô hình")
+    )
+    form = models.ForeignKey(CommendationForm, models.PROTECT, related_name="commendations", verbose_name=_("hình thức"))
+    level = models.CharField(_("cấp khen"), max_length=12, choices=Level.choices)
+    recipient_name = models.CharField(
+        _("người / tập thể được khen"), max_length=255, blank=True, help_text=_("Để trống: tên đơn vị.")
+    )
+    authority = models.CharField(_("cơ quan ban hành"), max_length=255)
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    decision_date = models.DateField(_("ngày quyết định"))
+    proposal = models.OneToOneField(
+        Proposal, models.SET_NULL, null=True, blank=True, related_name="commendation", verbose_name=_("theo đề nghị")
+    )
+    import_batch = models.ForeignKey(
+        "models_registry.ImportBatch", models.SET_NULL, null=True, blank=True, related_name="commendations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khen thưởng")
+        verbose_name_plural = _("khen thưởng")
+        ordering = ["-decision_date"]
+        indexes = [models.Index(fields=["level", "decision_date"])]
+
+    def __str__(self):
+        return f"{self.form} – {self.decision_number}"

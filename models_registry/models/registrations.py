@@ -1,0 +1,179 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..text import fold
+from .areas import AdminArea
+from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, Status
+from .scoping import scope_for_user
+from .units import Unit, UnitKind
+
+
+def validate_registration_year(year):
+    first = settings.FIRST_REGISTRATION_YEAR
+    last = datetime.date.today().year + 1
+    if year is not None and not first <= year <= last:
+        raise ValidationError(
+            _("Năm phải từ %(first)s đến %(last)s."), params={"first": first, "last": last}, code="year_range"
+        )
+
+
+def figure(verbose_name):
+    # Positive fields carry a ">= 0" CHECK constraint in the database.
+    return models.PositiveBigIntegerField(verbose_name, default=0)
+
+
+RESULT_FIGURES = (
+    "participants",
+    "beneficiaries",
+    "money_mobilised",
+    "land_donated_m2",
+    "work_days",
+    "houses",
+    "households_out_of_poverty",
+)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status__in=PUBLISHED_STATUSES)
+
+    def for_user(self, user):
+        """What `user` may see: the one scoping rule for registrations."""
+        return scope_for_user(self, user, area_path="area", unit_path="unit", fallback=self.published())
+
+
+class Registration(models.Model):
+    """One unit's "Dân vận khéo" model for one year."""
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="registrations", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[validate_registration_year])
+    name = models.CharField(_("tên mô hình"), max_length=255)
+    field = models.CharField(_("lĩnh vực"), max_length=20, choices=Field.choices)
+    level = models.CharField(_("cấp"), max_length=12, choices=Level.choices, default=Level.GRASSROOTS)
+    exemplar_kind = models.CharField(
+        _("loại điển hình"), max_length=12, choices=ExemplarKind.choices, default=ExemplarKind.COLLECTIVE
+    )
+    person_name = models.CharField(_("họ tên"), max_length=120, blank=True, help_text=_("Với điển hình cá nhân."))
+    person_position = models.CharField(_("chức vụ"), max_length=160, blank=True)
+    is_new = models.BooleanField(_("xây dựng mới"), default=True, help_text=_("Bỏ chọn nếu củng cố, nâng cao mô hình đã có."))
+    continues = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        verbose_name=_("tiếp nối mô hình năm trước"),
+    )
+    replicates = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replications",
+        verbose_name=_("nhân rộng từ mô hình"),
+    )
+
+    situation = models.TextField(_("thực trạng, lý do xây dựng"), blank=True)
+    objectives = models.TextField(_("mục tiêu"), blank=True)
+    content = models.TextField(_("nội dung, cách làm"), blank=True)
+    target_group = models.CharField(_("đối tượng vận động"), max_length=255, blank=True)
+    target_area = models.CharField(_("địa bàn thực hiện"), max_length=255, blank=True)
+    lead_force = models.CharField(_("lực lượng nòng cốt"), max_length=255, blank=True)
+    partners = models.CharField(_("đơn vị phối hợp"), max_length=255, blank=True)
+    resources = models.TextField(_("nguồn lực"), blank=True)
+    start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    milestones = models.TextField(_("các mốc thực hiện"), blank=True)
+    evaluation_date = models.DateField(_("ngày đánh giá"), null=True, blank=True)
+    expected_results = models.TextField(_("kết quả dự kiến"), blank=True)
+    sustainability = models.TextField(_("cách duy trì, nhân rộng"), blank=True)
+    success_indicators = models.TextField(
+        _("tiêu chí đánh giá của mô hình"),
+        blank=True,
+        help_text=_("Mỗi dòng một tiêu chí đo được, ví dụ: 100% hộ tham gia; giảm 50% vụ việc."),
+    )
+
+    participants = figure(_("số người tham gia"))
+    beneficiaries = figure(_("số người hưởng lợi"))
+    money_mobilised = figure(_("số tiền vận động (đồng)"))
+    land_donated_m2 = figure(_("đất hiến (m²)"))
+    work_days = figure(_("ngày công"))
+    houses = figure(_("nhà xây/sửa"))
+    households_out_of_poverty = figure(_("hộ thoát nghèo"))
+    results = models.TextField(_("kết quả đạt được"), blank=True)
+
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    outcome = models.CharField(_("kết quả đánh giá"), max_length=14, choices=Outcome.choices, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+
+    area = models.ForeignKey(
+        AdminArea,
+        models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("địa bàn"),
+        help_text=_("Địa bàn của đơn vị trong năm đăng ký."),
+    )
+    unit_kind = models.ForeignKey(UnitKind, models.PROTECT, related_name="+", verbose_name=_("loại đơn vị"))
+    search_text = models.TextField(editable=False, blank=True, default="")
+    import_batch = models.ForeignKey(
+        "models_registry.ImportBatch",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("đợt nhập"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đăng ký mô hình")
+        verbose_name_plural = _("đăng ký mô hình")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "name"], name="registration_unique_unit_year_name"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2010) & Q(year__lte=2100), name="registration_year_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "status"]),
+            models.Index(fields=["area", "year"]),
+            models.Index(fields=["year", "field"]),
+            models.Index(fields=["year", "level"]),
+            models.Index(fields=["unit_kind", "year"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+    def clean(self):
+        super().clean()
+        if self.exemplar_kind == ExemplarKind.INDIVIDUAL and not self.person_name:
+            raise ValidationError({"person_name": _("Điển hình cá nhân phải có họ tên người được đề cử.")})
+
+    def fill_derived(self):
+        """Copy the unit's area and kind and build the search key; bulk paths call this too."""
+        if self.unit_id and (not self.area_id or not self.unit_kind_id):
+            unit = self.unit
+            self.area_id = self.area_id or unit.area_id
+            self.unit_kind_id = self.unit_kind_id or unit.kind_id
+        unit_name = self.unit.name if self.unit_id else ""
+        self.search_text = fold(" ".join([self.name, unit_name, self.content, self.results, self.objectives]))
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status in PUBLISHED_STATUSES

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Outcome, ReviewKind
+
+
+class Review(models.Model):
+    """Sơ kết (mid-year) or tổng kết (year-end) of a registration."""
+
+    registration = models.ForeignKey(
+        "models_registry.Registration", models.CASCADE, related_name="reviews", verbose_name=_("mô hình")
+    )
+    kind = models.CharField(_("loại"), max_length=10, choices=ReviewKind.choices)
+    review_date = models.DateField(_("ngày đánh giá"))
+    outcome = models.CharField(_("kết quả"), max_length=14, choices=Outcome.choices, blank=True)
+    summary = models.TextField(_("nhận xét"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người đánh giá")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sơ kết / tổng kết")
+        verbose_name_plural = _("sơ kết / tổng kết")
+        ordering = ["registration", "review_date"]
+        constraints = [models.UniqueConstraint(fields=["registration", "kind"], name="review_unique_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.registration}"
+
+
+class YearClosureQuerySet(models.QuerySet):
+    def covering(self, area, year):
+        """Closures of `year` by `area` itself or any area containing it."""
+        ancestors = {area.pk, area.province_id, area.district_id, area.current_province_id, area.current_commune_id}
+        return self.filter(year=year, area__in=[pk for pk in ancestors if pk])
+
+
+class YearClosure(models.Model):
+    """After a year is closed for an area, its registrations are read-only except for administrators."""
+
+    area = models.ForeignKey("models_registry.AdminArea", models.PROTECT, related_name="closures", verbose_name=_("địa bàn"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người khóa")
+    )
+    closed_at = models.DateTimeField(_("khóa lúc"), auto_now_add=True)
+
+    objects = YearClosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa sổ năm")
+        verbose_name_plural = _("khóa sổ năm")
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="closure_unique_area_year")]
+
+    def __str__(self):
+        return f"{self.area} – {self.year}"

@@ -1,0 +1,62 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .areas import AdminArea
+from .choices import Level
+
+
+class UnitKind(models.Model):
+    """Khối / loại đơn vị, with sub-kinds (school, police, …) under a kind."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=120)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="subkinds", verbose_name=_("thuộc khối")
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("loại đơn vị")
+        verbose_name_plural = _("loại đơn vị")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The label used in Excel files: 'Kind' or 'Kind / Sub-kind'."""
+        if self.parent_id:
+            return f"{self.parent.name} / {self.name}"
+        return self.name
+
+
+class UnitQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from .scoping import scope_for_user
+
+        return scope_for_user(self, user, area_path="area", unit_path="pk")
+
+
+class Unit(models.Model):
+    code = models.CharField(_("mã đơn vị"), max_length=30, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    kind = models.ForeignKey(UnitKind, models.PROTECT, related_name="units", verbose_name=_("loại đơn vị"))
+    area = models.ForeignKey(AdminArea, models.PROTECT, related_name="units", verbose_name=_("địa bàn"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("đơn vị cấp trên")
+    )
+    level = models.CharField(_("cấp"), max_length=12, choices=Level.choices, default=Level.GRASSROOTS)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["area", "kind"])]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,16 @@
+"""Text helpers for Vietnamese input typed on different keyboards."""
+import unicodedata
+
+
+def nfc(value):
+    """Unicode NFC and trimmed, so NFD input from some keyboards equals stored text."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def fold(value):
+    """Lower-case, without diacritics (đ → d): the key for accent-insensitive matching."""
+    decomposed = unicodedata.normalize("NFD", str(value or "")).replace("đ", "d").replace("Đ", "D")
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(stripped.lower().split())

@@ -1,0 +1,44 @@
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made
+    # by the test itself (factories, assertions) are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server):
+    """A fresh browser tab pointed at the live test server; `page.base_url` is its root."""
+    context = _browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    yield tab
+    context.close()
+
+
+def screenshot(tab, name):
+    """Save a full-page PNG under artifacts/screenshots/ for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path
