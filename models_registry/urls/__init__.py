@@ -5,8 +5,11 @@ from ..views import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("models_registry.urls.public")),
+    path("thong-ke/", include("models_registry.urls.statistics")),
     path("tai-khoan/", include("models_registry.urls.accounts")),
     path("don-vi/", include("models_registry.urls.unit_portal")),
     path("quan-ly/", include("models_registry.urls.staff")),
+    path("quan-ly/excel/", include("models_registry.urls.excel")),
+    path("quan-ly/khen-thuong/", include("models_registry.urls.commendations")),
     path("bao-cao/", include("models_registry.urls.reports")),
 ]

@@ -1,0 +1,62 @@
+"""The registration list filters shared by the staff list and its Excel/CSV export.
+
+Query parameters (Vietnamese, as they appear in links):
+`nam` year, `linh-vuc` field, `cap` level, `trang-thai` status, `loai-don-vi` unit kind code,
+`dia-ban` area id, `don-vi` unit id, `q` text (accent-insensitive, on model and unit name).
+Unknown or malformed values are ignored rather than failing the page.
+"""
+from .models import AdminArea, ExemplarKind, Field, Level, Status
+from .text import fold
+
+PARAMS = ("nam", "linh-vuc", "cap", "trang-thai", "loai-don-vi", "dia-ban", "don-vi", "loai-dien-hinh", "q")
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def filter_registrations(queryset, params):
+    year = _int(params.get("nam"))
+    if year:
+        queryset = queryset.filter(year=year)
+    if params.get("linh-vuc") in Field.values:
+        queryset = queryset.filter(field=params["linh-vuc"])
+    if params.get("cap") in Level.values:
+        queryset = queryset.filter(level=params["cap"])
+    if params.get("trang-thai") in Status.values:
+        queryset = queryset.filter(status=params["trang-thai"])
+    if params.get("loai-dien-hinh") in ExemplarKind.values:
+        queryset = queryset.filter(exemplar_kind=params["loai-dien-hinh"])
+    if params.get("loai-don-vi"):
+        code = params["loai-don-vi"]
+        queryset = queryset.filter(unit_kind__code=code) | queryset.filter(unit_kind__parent__code=code)
+    area_id = _int(params.get("dia-ban"))
+    if area_id:
+        area = AdminArea.objects.filter(pk=area_id).first()
+        if area is not None:
+            queryset = queryset.filter(area.scope_q("area"))
+    unit_id = _int(params.get("don-vi"))
+    if unit_id:
+        queryset = queryset.filter(unit_id=unit_id)
+    text = fold(params.get("q", ""))[:200]
+    if text:
+        queryset = queryset.filter(search_text__contains=text)
+    return queryset
+
+
+def filter_units(queryset, params):
+    if params.get("loai-don-vi"):
+        code = params["loai-don-vi"]
+        queryset = queryset.filter(kind__code=code) | queryset.filter(kind__parent__code=code)
+    area_id = _int(params.get("dia-ban"))
+    if area_id:
+        area = AdminArea.objects.filter(pk=area_id).first()
+        if area is not None:
+            queryset = queryset.filter(area.scope_q("area"))
+    text = params.get("q", "").strip()[:200]
+    if text:
+        queryset = queryset.filter(name__icontains=text) | queryset.filter(code__iexact=text)
+    return queryset
