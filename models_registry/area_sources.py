@@ -102,7 +102,11 @@ def _current_rows(dataset):
         code = f"{province['code']:02d}"
         pkey = (Structure.CURRENT, code)
         lat, lon = province_coords.get(code, (None, None))
-        rows.append(AreaRow(Structure.CURRENT, code, province["name"], AreaLevel.PROVINCE, province["division_type"],
+        name = province["name"]
+        if province["division_type"] == "tỉnh" and not name.startswith("Tỉnh "):
+            # The package names cities "Thành phố …" but provinces bare; old provinces are "Tỉnh …".
+            name = f"Tỉnh {name}"
+        rows.append(AreaRow(Structure.CURRENT, code, name, AreaLevel.PROVINCE, province["division_type"],
                             province=pkey, current_province=pkey, latitude=lat, longitude=lon))
         for ward in province["wards"]:
             wcode = f"{ward['code']:05d}"

@@ -4,6 +4,24 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(scope="module")
+def all_areas(django_db_setup, django_db_blocker):
+    """Every administrative area, loaded once for the module (a few seconds) and removed after it.
+
+    Yields the counts of the first load.
+    """
+    from models_registry.areas_sync import sync_areas
+    from models_registry.models import AdminArea, AreaSuccessor
+
+    with django_db_blocker.unblock():
+        counts = sync_areas()
+        yield counts
+        AreaSuccessor.objects.all().delete()
+        AdminArea.objects.update(parent=None, province=None, district=None, current_province=None,
+                                 current_commune=None)
+        AdminArea.objects.all().delete()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,132 @@
+from django.contrib import admin
+
+from .. import audit
+from ..models import (
+    Action,
+    Attachment,
+    ImportBatch,
+    Registration,
+    RegistrationEvent,
+    Review,
+    Source,
+    YearClosure,
+)
+from .filters import CurrentProvinceFilter
+
+TRACKED_FIELDS = [
+    f.name for f in Registration._meta.concrete_fields
+    if f.editable and f.name not in ("id", "search_text", "created_at", "updated_at")
+]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["file", "original_name", "content_type", "caption", "is_public"]
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    fields = ["kind", "review_date", "outcome", "summary", "reviewer"]
+    autocomplete_fields = ["reviewer"]
+
+
+class EventInline(admin.TabularInline):
+    """The history, read-only: it is written by the code that makes each change."""
+
+    model = RegistrationEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "action", "from_status", "to_status", "reason", "changes", "source"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "year", "field", "level", "exemplar_kind", "status", "outcome"]
+    list_filter = ["year", "field", "level", "status", "outcome", "exemplar_kind", "is_new", "unit_kind",
+                   CurrentProvinceFilter]
+    search_fields = ["name", "unit__name", "unit__code", "person_name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit", "continues", "replicates", "area", "unit_kind"]
+    readonly_fields = ["import_batch", "version", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    inlines = [AttachmentInline, ReviewInline, EventInline]
+    list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        before = Registration.objects.get(pk=obj.pk) if change else None
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+        if before is None:
+            audit.record(obj, Action.CREATED, actor=request.user, source=Source.ADMIN, to_status=obj.status)
+            return
+        changes = audit.changed_fields(before, obj, TRACKED_FIELDS)
+        if changes:
+            audit.record(
+                obj, Action.EDITED, actor=request.user, source=Source.ADMIN, from_status=before.status,
+                to_status=obj.status if before.status != obj.status else "", changes=changes,
+            )
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["registration", "kind", "review_date", "outcome", "reviewer"]
+    list_filter = ["kind", "outcome"]
+    list_select_related = ["registration", "reviewer"]
+    search_fields = ["registration__name"]
+    autocomplete_fields = ["registration", "reviewer"]
+    date_hierarchy = "review_date"
+
+
+@admin.register(YearClosure)
+class YearClosureAdmin(admin.ModelAdmin):
+    list_display = ["area", "year", "closed_by", "closed_at"]
+    list_filter = ["year"]
+    list_select_related = ["area", "closed_by"]
+    autocomplete_fields = ["area"]
+    date_hierarchy = "closed_at"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "registration", "content_type", "size", "is_public", "uploaded_at"]
+    list_filter = ["is_public", "content_type"]
+    list_select_related = ["registration"]
+    search_fields = ["original_name", "caption", "registration__name"]
+    autocomplete_fields = ["registration"]
+    date_hierarchy = "uploaded_at"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegistrationEvent)
+class RegistrationEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "registration", "action", "actor", "from_status", "to_status", "source"]
+    list_filter = ["action", "source"]
+    list_select_related = ["registration", "actor"]
+    search_fields = ["registration__name", "reason"]
+    date_hierarchy = "at"
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "kind", "row_count", "created_count", "created_by", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["created_by"]
+    search_fields = ["file_name"]
+    date_hierarchy = "created_at"

@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from ..models import Unit, UnitKind
+from .filters import CurrentProvinceFilter
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "order"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "code"]
+    list_filter = ["parent"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "area", "level", "is_active"]
+    list_filter = ["is_active", "level", "kind", CurrentProvinceFilter]
+    search_fields = ["name", "code"]
+    list_select_related = ["kind__parent", "area"]
+    autocomplete_fields = ["area", "parent", "kind"]
+    date_hierarchy = "created_at"

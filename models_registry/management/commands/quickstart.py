@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from models_registry.demo import DEMO_PASSWORD, create_demo_data
+from models_registry.models import Unit
+
+DEMO_ACCOUNTS = [
+    ("admin", "quản trị hệ thống (trang /admin/)"),
+    ("canbo.tinh", "cán bộ Ban Dân vận tỉnh Vĩnh Long"),
+    ("canbo.xa", "cán bộ dân vận xã Mỏ Cày"),
+    ("lanhdao", "lãnh đạo tỉnh (chỉ xem báo cáo)"),
+    ("donvi.a", "Hội Liên hiệp Phụ nữ xã Mỏ Cày"),
+    ("donvi.b", "Hội Nông dân xã Ba Tri"),
+]
+
+
+class Command(BaseCommand):
+    help = "Chuẩn bị cơ sở dữ liệu, nạp địa bàn và dữ liệu mẫu, rồi chạy máy chủ phát triển (chỉ khi DEBUG bật)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-server", action="store_true", help="Không chạy máy chủ sau khi chuẩn bị.")
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Địa chỉ máy chủ phát triển.")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("quickstart chỉ dùng cho máy phát triển: hãy bật DEBUG (dữ liệu mẫu có mật khẩu công khai).")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_admin_areas", stdout=self.stdout)
+        if Unit.objects.exists() and not Unit.objects.filter(code__startswith="28903-").exists():
+            self.stdout.write("Cơ sở dữ liệu đã có dữ liệu thật: không tạo dữ liệu mẫu.")
+        else:
+            created = create_demo_data()
+            self.stdout.write(
+                f"Đã tạo dữ liệu mẫu: {created} đăng ký mô hình." if created else "Dữ liệu mẫu đã có sẵn."
+            )
+        self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+        for username, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<12} {role}")
+        self.stdout.write("\nMở http://127.0.0.1:8000/ để dùng cổng thông tin; http://127.0.0.1:8000/admin/ để quản trị.")
+        if not options["no_server"]:
+            call_command("runserver", options["addrport"])

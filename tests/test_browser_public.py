@@ -1,0 +1,90 @@
+import datetime
+
+import pytest
+
+from models_registry.models import Commendation, CommendationForm, Field, Level, Outcome, Status, UnitKind
+from tests.conftest import screenshot
+from tests.factories import make_commune, make_province, make_registration, make_unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def showcase():
+    province = make_province(name="Tỉnh Vĩnh Long")
+    mass_organisation = UnitKind.objects.get(code="doan-the")
+    unit = make_unit(make_commune(province, name="Xã Long Phước"), kind=mass_organisation,
+                     name="Hội Liên hiệp Phụ nữ xã Long Phước")
+    year = datetime.date.today().year
+    model = make_registration(
+        unit, year=year, name="Dân vận khéo giúp hộ nghèo nuôi bò sinh sản", status=Status.COMMENDED,
+        field=Field.ECONOMY, outcome=Outcome.EXEMPLARY,
+        situation="Nhiều hộ nghèo thiếu vốn và kinh nghiệm chăn nuôi, con em phải bỏ học đi làm thuê.",
+        objectives="Giúp 30 hộ nghèo có bò giống; sau 3 năm ít nhất 20 hộ thoát nghèo.",
+        content="Hội vận động hội viên góp vốn mua bò giống, giao cho hộ nghèo nuôi; bê con đầu tiên được "
+                "chuyển tiếp cho hộ khác. Cán bộ thú y hướng dẫn kỹ thuật, tổ hội kiểm tra hằng tháng.",
+        results="Đàn bò tăng từ 30 lên 74 con; 22 hộ thoát nghèo; mô hình được 3 xã học tập.",
+        participants=412, beneficiaries=1385, money_mobilised=1234567000, work_days=2650,
+        households_out_of_poverty=22,
+    )
+    form, _ = CommendationForm.objects.get_or_create(code="bang-khen", defaults={"name": "Bằng khen"})
+    Commendation.objects.create(
+        registration=model, form=form, level=Level.PROVINCE, authority="UBND tỉnh Vĩnh Long",
+        decision_number="2150/QĐ-UBND", decision_date=datetime.date(year, 10, 15),
+    )
+    elsewhere = make_unit(make_commune(make_province(name="Tỉnh Cà Mau"), name="Xã Tân Hưng"), kind=mass_organisation,
+                          name="Hội Nông dân xã Tân Hưng")
+    make_registration(elsewhere, year=year, name="Ngân hàng bò giúp hộ nghèo", status=Status.ACCEPTED,
+                      replicates=model, content="Học cách làm của xã Long Phước")
+    make_registration(elsewhere, year=year, name="Camera an ninh khu dân cư", status=Status.ACCEPTED,
+                      field=Field.DEFENCE_SECURITY)
+    return model
+
+
+def fits_phone_width(page):
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_visitor_finds_a_model_without_diacritics_and_reads_it_on_a_phone(page, showcase):
+    page.goto("/")
+    screenshot(page, "public-home")
+    page.get_by_label("Tìm mô hình").fill("dan van kheo ho ngheo")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    page.wait_for_url("**/mo-hinh/?q=*")
+    assert page.get_by_role("heading", name="Tìm thấy 1 mô hình").is_visible()
+    screenshot(page, "public-list-search")
+
+    page.get_by_role("link", name=showcase.name).click()
+    page.wait_for_url(f"**/mo-hinh/{showcase.pk}/")
+    assert page.get_by_role("heading", level=1).inner_text() == showcase.name
+    assert page.get_by_text("1.234.567.000").is_visible()
+    assert page.get_by_role("heading", name="Mô hình tương tự ở nơi khác").is_visible()
+    screenshot(page, "public-detail")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert fits_phone_width(page)
+    assert page.get_by_role("heading", level=1).is_visible()
+    screenshot(page, "public-detail-phone")
+
+
+def test_list_and_home_fit_a_phone(page, showcase):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    assert fits_phone_width(page)
+    screenshot(page, "public-home-phone")
+    page.goto("/mo-hinh/?linh-vuc=economy")
+    page.get_by_text("Bộ lọc và sắp xếp").click()
+    assert fits_phone_width(page)
+    screenshot(page, "public-list-phone")
+
+
+def test_search_form_works_from_the_keyboard(page, showcase):
+    page.goto("/mo-hinh/")
+    page.get_by_label("Từ khóa").focus()
+    page.keyboard.type("camera an ninh")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/mo-hinh/?q=*")
+    assert page.get_by_role("link", name="Camera an ninh khu dân cư").is_visible()

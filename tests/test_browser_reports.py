@@ -1,0 +1,59 @@
+"""A province leader opens the dashboard, drills down twice and downloads the Excel report."""
+import io
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from models_registry.models import Status
+from tests.conftest import screenshot
+from tests.factories import make_leader, make_registration, make_report_fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+          "url": live_server.url}]
+    )
+
+
+def test_a_leader_drills_down_twice_and_downloads_the_excel(page, live_server):
+    data = make_report_fixture()
+    for year in range(2021, 2025):
+        for n in range(year - 2019):
+            make_registration(data.u1 if n % 2 else data.u3, year, f"Mô hình {year}-{n}", Status.COMPLETED,
+                              field=["economy", "culture_society", "defence_security"][n % 3], participants=40 * n)
+    log_in(page, live_server, make_leader(data.p, username="lanhdao"))
+
+    page.goto("/bao-cao/?nam=2026")
+    assert page.locator("h1").inner_text() == "Báo cáo phong trào “Dân vận khéo”"
+    page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length > 0 && "
+                           "[...document.querySelectorAll('canvas[data-chart]')].every(c => Chart.getChart(c))")
+    screenshot(page, "reports-province")
+
+    page.locator("#bang-chi-tiet").get_by_role("link", name="Phường Một", exact=True).click()
+    page.wait_for_url("**dia-ban=86001**")
+    assert "Phường Một" in page.locator("p.lead").inner_text()
+    screenshot(page, "reports-commune")
+
+    unit_row = page.locator("#bang-chi-tiet tr", has_text="Chi bộ ấp Một")
+    unit_row.locator("td a").first.click()
+    page.wait_for_url("**/bao-cao/mo-hinh/**")
+    assert page.locator("#danh-sach-mo-hinh tbody tr").count() == 1
+    assert "Ấp không rác" in page.locator("#danh-sach-mo-hinh").inner_text()
+    screenshot(page, "reports-list")
+
+    page.go_back()
+    with page.expect_download() as download_info:
+        page.locator("[data-export=xlsx]").click()
+    download = download_info.value
+    assert download.suggested_filename == "bao-cao-dan-van-kheo-86001-2026.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
+    text = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Địa bàn: Phường Một" in text
+    assert "TRƯỞNG BAN" in text

@@ -1,0 +1,93 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from models_registry.demo import DEMO_PASSWORD, create_demo_data
+from models_registry.models import (
+    Commendation,
+    ExemplarKind,
+    Field,
+    Level,
+    Registration,
+    Status,
+    Unit,
+    UnitKind,
+    User,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(all_areas, django_db_blocker):
+    with django_db_blocker.unblock():
+        created = create_demo_data()
+        yield created
+        from models_registry.models import RegistrationEvent, Review
+
+        Commendation.objects.all().delete()
+        RegistrationEvent.objects.all().delete()
+        Review.objects.all().delete()
+        Registration.objects.update(continues=None, replicates=None)
+        Registration.objects.all().delete()
+        User.objects.all().delete()
+        Unit.objects.all().delete()
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_a_few_hundred_registrations_over_2019_to_now(demo):
+    assert 200 <= demo == Registration.objects.count() <= 800
+    assert Registration.objects.order_by("year").first().year == 2019
+
+
+def test_demo_covers_every_field_level_status_and_exemplar_kind(demo):
+    assert set(Registration.objects.values_list("field", flat=True)) == set(Field.values)
+    assert set(Registration.objects.values_list("level", flat=True)) == set(Level.values)
+    assert set(Registration.objects.values_list("exemplar_kind", flat=True)) == set(ExemplarKind.values)
+    assert set(Registration.objects.values_list("status", flat=True)) == set(Status.values)
+
+
+def test_demo_has_units_of_every_kind(demo):
+    used = set(Unit.objects.values_list("kind__code", flat=True))
+    assert used == set(UnitKind.objects.values_list("code", flat=True)) - {"luc-luong-vu-trang"}
+
+
+def test_demo_has_continued_replicated_and_commended_models(demo):
+    assert Registration.objects.filter(continues__isnull=False, is_new=False).exists()
+    assert Registration.objects.filter(replicates__isnull=False).exists()
+    assert Commendation.objects.count() == Registration.objects.filter(status=Status.COMMENDED).count() > 0
+
+
+def test_demo_years_before_the_reform_sit_in_old_areas(demo):
+    assert not Registration.objects.filter(year__lte=2025, area__structure="moi", unit__level="grassroots").exists()
+    assert not Registration.objects.filter(year__gte=2026, area__structure="cu").exists()
+
+
+def test_demo_accounts_log_in_with_the_demo_password(demo, client):
+    for username in ("admin", "canbo.tinh", "canbo.xa", "lanhdao", "donvi.a", "donvi.b"):
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+
+
+def test_demo_units_of_the_two_unit_accounts_are_in_different_communes(demo):
+    a, b = User.objects.get(username="donvi.a"), User.objects.get(username="donvi.b")
+    assert a.unit.area_id != b.unit.area_id
+
+
+def test_loading_demo_data_twice_adds_nothing(demo):
+    before = (Registration.objects.count(), Unit.objects.count(), User.objects.count())
+    assert create_demo_data() is False
+    assert (Registration.objects.count(), Unit.objects.count(), User.objects.count()) == before
+
+
+def test_quickstart_twice_without_server_adds_nothing(demo, capsys, settings):
+    settings.DEBUG = True
+    before = (Registration.objects.count(), Unit.objects.count())
+    call_command("quickstart", "--no-server")
+    out = capsys.readouterr().out
+    assert "canbo.tinh" in out and DEMO_PASSWORD in out
+    assert (Registration.objects.count(), Unit.objects.count()) == before
+
+
+def test_quickstart_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("quickstart", "--no-server")

@@ -1,0 +1,276 @@
+"""The leaders' dashboard /bao-cao/: scoping, parameters, drill-down links and exports."""
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from models_registry.models import Status
+from tests.factories import (
+    make_leader,
+    make_registration,
+    make_report_fixture,
+    make_staff,
+    make_unit,
+    make_unit_user,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    return make_report_fixture()
+
+
+@pytest.fixture
+def leader_client(client, data):
+    client.force_login(make_leader(data.p))
+    return client
+
+
+def figures(response):
+    """{table key: {row label: values}} as the page shows them."""
+    return {key: {row.label: list(row.values) for row in t.rows} for key, t in response.context["tables"].items()}
+
+
+def test_it_redirects_anonymous_visitors_to_the_login_page(client):
+    response = client.get("/bao-cao/")
+    assert response.status_code == 302
+    assert "next=/bao-cao/" in response["Location"]
+
+
+def test_it_refuses_a_unit_account(client, data):
+    client.force_login(make_unit_user(data.u1))
+    assert client.get("/bao-cao/").status_code == 403
+
+
+def test_it_refuses_an_account_without_a_role(client, data):
+    client.force_login(make_user())
+    assert client.get("/bao-cao/").status_code == 403
+
+
+def test_it_defaults_to_the_leaders_own_area(leader_client):
+    response = leader_client.get("/bao-cao/?nam=2026")
+    assert response.status_code == 200
+    assert response.context["area"].code == "86"
+    assert figures(response)["tong_hop"]["Tổng số mô hình đăng ký"][0] == 3
+
+
+def test_a_leader_of_another_province_gets_404(client, data):
+    client.force_login(make_leader(data.q))
+    assert client.get("/bao-cao/?dia-ban=86&nam=2026").status_code == 404
+
+
+def test_an_unknown_area_code_gets_404(leader_client):
+    assert leader_client.get("/bao-cao/?dia-ban=99999").status_code == 404
+
+
+def test_a_commune_leader_sees_an_old_commune_that_rolls_up_into_theirs(client, data):
+    client.force_login(make_leader(data.c1))
+    assert client.get("/bao-cao/?dia-ban=83101&co-cau=cu&nam=2025").status_code == 200
+
+
+def test_a_commune_leader_gets_404_for_a_neighbouring_commune_and_its_old_communes(client, data):
+    client.force_login(make_leader(data.c1))
+    assert client.get("/bao-cao/?dia-ban=86002").status_code == 404
+    assert client.get("/bao-cao/?dia-ban=83102&co-cau=cu").status_code == 404
+    assert client.get("/bao-cao/?dia-ban=86").status_code == 404
+
+
+def test_staff_of_a_province_see_its_report(client, data):
+    client.force_login(make_staff(data.p))
+    assert client.get("/bao-cao/?dia-ban=86001&nam=2026").status_code == 200
+
+
+def test_a_code_means_todays_area_unless_the_old_structure_is_asked_for(leader_client):
+    assert leader_client.get("/bao-cao/?dia-ban=83").status_code == 404
+    response = leader_client.get("/bao-cao/?dia-ban=83&co-cau=cu&nam=2025")
+    assert response.context["area"].name == "Tỉnh Bến Tre"
+    assert figures(response)["chi_tiet"] == {"Huyện Châu Thành": [3, 2, 1, 0, 0, 3, 0, 30, 0]}
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("nam=abc", "Năm phải là một số"),
+        ("nam=1990", "Năm phải từ"),
+        ("tu-nam=2024&den-nam=2020", "“Từ năm” phải nhỏ hơn hoặc bằng “đến năm”"),
+        ("tu-nam=2020", "Nhập cả “từ năm” và “đến năm”"),
+    ],
+)
+def test_bad_years_get_a_vietnamese_message_and_no_report(leader_client, query, message):
+    response = leader_client.get(f"/bao-cao/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "report" not in response.context
+
+
+def test_a_period_is_compared_with_the_previous_period(leader_client):
+    response = leader_client.get("/bao-cao/?tu-nam=2025&den-nam=2026")
+    assert figures(response)["tong_hop"]["Tổng số mô hình đăng ký"] == [6, 0, "tăng 6"]
+
+
+def test_the_page_shows_every_figure_of_the_fixture(leader_client):
+    f = figures(leader_client.get("/bao-cao/?nam=2026"))
+    assert f["linh_vuc"] == {"Kinh tế": [2], "Văn hóa - Xã hội": [1], "Quốc phòng - An ninh": [0],
+                             "Xây dựng hệ thống chính trị": [0]}
+    assert f["cap"] == {"Cơ sở": [2], "Huyện": [1], "Tỉnh": [0]}
+    assert f["loai_don_vi"] == {"Tổ chức Đảng": [1], "Đoàn thể chính trị - xã hội": [2]}
+    assert f["loai_dien_hinh"] == {"Tập thể": [2], "Cá nhân": [1]}
+    assert f["trang_thai"] == {"Đã gửi, chờ duyệt": [0], "Trả lại để sửa": [0],
+                               "Đã duyệt": [1], "Đã tổng kết": [1], "Đã khen thưởng": [1]}
+    assert f["ket_qua"] == {"Đạt": [1], "Không đạt": [0], "Điển hình": [1], "Chưa đánh giá": [1]}
+    assert f["tong_hop"]["Xây dựng mới"][0] == 2
+    assert f["tong_hop"]["Củng cố, nâng cao (duy trì)"][0] == 1
+    assert f["tong_hop"]["Nhân rộng từ mô hình khác"][0] == 1
+    assert f["tong_hop"]["Được đánh giá điển hình"][0] == 1
+    assert f["tong_hop"]["Được khen thưởng"][0] == 1
+    assert f["ket_qua_thuc_hien"]["Số người tham gia"] == [150, 30, "tăng 120 (400,0%)"]
+    assert f["ket_qua_thuc_hien"]["Số tiền vận động (đồng)"][0] == 1_000_000
+    assert f["ket_qua_thuc_hien"]["Đất hiến (m²)"][0] == 200
+    assert f["muc_do_tham_gia"] == {"Tổ chức Đảng": [3, 1, 2, 33], "Đoàn thể chính trị - xã hội": [3, 2, 1, 67],
+                                    "Cộng": [6, 3, 3, 50]}
+    assert f["tiep_noi"] == {"Mô hình năm trước": [3], "Được duy trì, tiếp nối": [1], "Không tiếp tục": [2]}
+    assert f["chi_tiet"] == {"Phường Một": [2, 1, 1, 0, 0, 1, 1, 150, 1_000_000],
+                             "Xã Hai": [1, 1, 0, 0, 0, 1, 0, 0, 0]}
+    assert f["xu_huong"]["2025"] == [3, 3, 0]
+
+
+def test_the_page_lists_the_units_without_a_registration(leader_client):
+    response = leader_client.get("/bao-cao/?nam=2026")
+    assert {row.values[0] for row in response.context["missing"].rows} == {"U4", "U5", "U7"}
+    assert "Chi bộ ấp Năm" in response.content.decode()
+
+
+def test_the_page_says_split_communes_use_the_default_successor(leader_client):
+    assert "xã kế thừa mặc định" in leader_client.get("/bao-cao/?nam=2025").content.decode()
+
+
+def test_the_page_shows_no_names_of_people(leader_client):
+    assert "Nguyễn Thị Bí Mật" not in leader_client.get("/bao-cao/?nam=2026").content.decode()
+
+
+def test_drill_down_links_lead_to_the_communes_then_the_units(leader_client):
+    response = leader_client.get("/bao-cao/?nam=2026")
+    commune = next(r for r in response.context["tables"]["chi_tiet"].rows if r.label == "Phường Một")
+    assert commune.label_url == "/bao-cao/?dia-ban=86001&co-cau=moi&nam=2026"
+    units = figures(leader_client.get(commune.label_url))["chi_tiet"]
+    assert units == {"Chi bộ ấp Một": [1, 1, 0, 0, 0, 1, 0, 100, 1_000_000],
+                     "Hội Phụ nữ phường Một": [1, 0, 1, 0, 0, 0, 1, 50, 0],
+                     "Chi bộ xã cũ Một": [0, 0, 0, 0, 0, 0, 0, 0, 0]}
+
+
+def test_every_count_links_to_a_list_of_exactly_that_many_registrations(leader_client):
+    response = leader_client.get("/bao-cao/?nam=2026")
+    checked = 0
+    for key, table in response.context["tables"].items():
+        if key == "ket_qua_thuc_hien":
+            continue  # sums, not counts
+        for row in table.rows:
+            for value, url in row.cells:
+                if url:
+                    listed = leader_client.get(url)
+                    assert listed.status_code == 200, url
+                    assert listed.context["page"].paginator.count == value, (key, row.label, url)
+                    checked += 1
+    assert checked > 40
+
+
+def test_the_list_leaves_out_drafts_and_withdrawn_registrations(leader_client):
+    names = {r.name for r in leader_client.get("/bao-cao/mo-hinh/?nam=2026").context["page"]}
+    assert names == {"Ấp không rác", "Tủ áo yêu thương", "Ấp không rác nhân rộng"}
+
+
+def test_the_list_of_another_province_gets_404(client, data):
+    client.force_login(make_leader(data.q))
+    assert client.get("/bao-cao/mo-hinh/?dia-ban=86").status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_dashboard_runs_a_fixed_number_of_queries(leader_client, data, django_assert_max_num_queries, extra):
+    for n in range(extra):
+        unit = make_unit(data.c2 if n % 2 else data.lc1, data.k1)
+        make_registration(unit, 2025 + n % 2, f"Thêm {n}", Status.ACCEPTED)
+    with django_assert_max_num_queries(14):
+        assert leader_client.get("/bao-cao/?nam=2026").status_code == 200
+
+
+def page_numbers(response):
+    return [
+        [str(t.title)] + [[row.label, *row.values] for row in t.rows] for t in response.context["tables"].values()
+    ]
+
+
+def test_the_excel_export_has_the_pages_numbers(leader_client):
+    page = leader_client.get("/bao-cao/?nam=2026")
+    response = leader_client.get("/bao-cao/xuat.xlsx?dia-ban=86&co-cau=moi&nam=2026")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-dan-van-kheo-86-2026.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    for table in page_numbers(page):
+        start = cells.index([table[0]])
+        assert cells[start + 2 : start + 2 + len(table) - 1] == [
+            [v for v in row if v is not None and v != ""] for row in table[1:]
+        ], table[0]
+
+
+def test_the_excel_export_is_a_signed_printable_sheet(leader_client, data):
+    data.p.commission_name = "Ban Tuyên giáo và Dân vận Tỉnh ủy"
+    data.p.save()
+    response = leader_client.get("/bao-cao/xuat.xlsx?nam=2026")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    text = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "BÁO CÁO KẾT QUẢ PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO”" in text
+    assert "Địa bàn: Tỉnh Vĩnh Long" in text
+    assert "Năm 2026" in text
+    assert any(t.startswith("Ngày lập: ") for t in text)
+    assert "TM. BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY" in text
+    assert "TRƯỞNG BAN" in text
+    assert sheet.page_setup.fitToWidth == 1
+    assert "Chi bộ ấp Năm" in text
+
+
+def test_the_csv_export_has_the_pages_numbers(leader_client):
+    page = leader_client.get("/bao-cao/?nam=2026")
+    response = leader_client.get("/bao-cao/xuat.csv?nam=2026")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    for table in page_numbers(page):
+        start = rows.index([table[0]])
+        assert rows[start + 2 : start + 2 + len(table) - 1] == [
+            ["" if v is None else str(v) for v in row] for row in table[1:]
+        ], table[0]
+
+
+def test_the_csv_export_neutralises_formulas(leader_client, data):
+    data.u5.name = "=HYPERLINK(\"http://x\")"
+    data.u5.save()
+    content = leader_client.get("/bao-cao/xuat.csv?nam=2026").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in content
+
+
+def test_the_excel_export_stores_formula_like_names_as_text(leader_client, data):
+    data.u5.name = "=HYPERLINK(\"http://x\")"
+    data.u5.save()
+    sheet = openpyxl.load_workbook(io.BytesIO(leader_client.get("/bao-cao/xuat.xlsx?nam=2026").content)).active
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')
+    assert cell.data_type == "s"
+
+
+def test_an_export_of_another_province_gets_404(client, data):
+    client.force_login(make_leader(data.q))
+    assert client.get("/bao-cao/xuat.xlsx?dia-ban=86").status_code == 404
+    assert client.get("/bao-cao/xuat.csv?dia-ban=86").status_code == 404
+
+
+def test_an_export_with_a_bad_year_says_why(leader_client):
+    response = leader_client.get("/bao-cao/xuat.xlsx?nam=abc")
+    assert response.status_code == 400
+    assert "Năm phải là một số" in response.content.decode()
+
+
+def test_a_unit_account_cannot_export(client, data):
+    client.force_login(make_unit_user(data.u1))
+    assert client.get("/bao-cao/xuat.xlsx").status_code == 403
