@@ -5,6 +5,7 @@ from django.urls import include, path
 admin.site.site_header = "Quản trị Cổng thông tin Dân vận khéo"
 admin.site.site_title = "Dân vận khéo"
 admin.site.index_title = "Dữ liệu phong trào"
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),

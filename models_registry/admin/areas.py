@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from ..models import AdminArea, AreaSuccessor
+from .base import PortalAdmin
 from .filters import StructureProvinceFilter
 
 
@@ -12,7 +13,7 @@ class SuccessorInline(admin.TabularInline):
 
 
 @admin.register(AdminArea)
-class AdminAreaAdmin(admin.ModelAdmin):
+class AdminAreaAdmin(PortalAdmin):
     list_display = ["name", "code", "level", "structure", "parent", "current_province", "current_commune", "is_split"]
     list_filter = ["structure", "level", "is_split", StructureProvinceFilter]
     search_fields = ["name", "code"]

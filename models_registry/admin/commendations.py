@@ -1,16 +1,17 @@
 from django.contrib import admin
 
 from ..models import Commendation, CommendationForm, CommendationRound, Proposal
+from .base import PortalAdmin
 
 
 @admin.register(CommendationForm)
-class CommendationFormAdmin(admin.ModelAdmin):
+class CommendationFormAdmin(PortalAdmin):
     list_display = ["name", "code", "issuing_levels", "order"]
     search_fields = ["name", "code"]
 
 
 @admin.register(CommendationRound)
-class CommendationRoundAdmin(admin.ModelAdmin):
+class CommendationRoundAdmin(PortalAdmin):
     list_display = ["name", "area", "level", "year_from", "year_to", "opens_on", "closes_on"]
     list_filter = ["level", "year_to"]
     list_select_related = ["area"]
@@ -20,7 +21,7 @@ class CommendationRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(PortalAdmin):
     list_display = ["registration", "round", "proposing_area", "status", "votes_for", "votes_present", "proposed_at"]
     list_filter = ["status", "round__level", "round__year_to"]
     list_select_related = ["registration", "round", "proposing_area"]
@@ -30,7 +31,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commendation)
-class CommendationAdmin(admin.ModelAdmin):
+class CommendationAdmin(PortalAdmin):
     list_display = ["registration", "form", "level", "decision_number", "decision_date", "authority"]
     list_filter = ["level", "form"]
     list_select_related = ["registration", "form"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from ..models import CriteriaSet, Criterion, CriterionAssessment
+from .base import PortalAdmin
 
 
 class CriterionInline(admin.StackedInline):
@@ -9,7 +10,7 @@ class CriterionInline(admin.StackedInline):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
+class CriteriaSetAdmin(PortalAdmin):
     list_display = ["name", "unit_kind", "year_from", "year_to"]
     list_filter = ["unit_kind"]
     list_select_related = ["unit_kind__parent"]
@@ -18,7 +19,7 @@ class CriteriaSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(PortalAdmin):
     list_display = ["title", "criteria_set", "order", "applies_to"]
     list_filter = ["criteria_set__unit_kind"]
     list_select_related = ["criteria_set"]
@@ -26,7 +27,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CriterionAssessment)
-class CriterionAssessmentAdmin(admin.ModelAdmin):
+class CriterionAssessmentAdmin(PortalAdmin):
     list_display = ["registration", "criterion", "met", "assessed_by", "assessed_at"]
     list_filter = ["met", "registration__year"]
     list_select_related = ["registration", "criterion", "assessed_by"]

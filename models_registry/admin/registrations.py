@@ -11,6 +11,7 @@ from ..models import (
     Source,
     YearClosure,
 )
+from .base import PortalAdmin
 from .filters import CurrentProvinceFilter
 
 TRACKED_FIELDS = [
@@ -46,7 +47,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(PortalAdmin):
     list_display = ["name", "unit", "year", "field", "level", "exemplar_kind", "status", "outcome"]
     list_filter = ["year", "field", "level", "status", "outcome", "exemplar_kind", "is_new", "unit_kind",
                    CurrentProvinceFilter]
@@ -75,7 +76,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(PortalAdmin):
     list_display = ["registration", "kind", "review_date", "outcome", "reviewer"]
     list_filter = ["kind", "outcome"]
     list_select_related = ["registration", "reviewer"]
@@ -85,7 +86,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(YearClosure)
-class YearClosureAdmin(admin.ModelAdmin):
+class YearClosureAdmin(PortalAdmin):
     list_display = ["area", "year", "closed_by", "closed_at"]
     list_filter = ["year"]
     list_select_related = ["area", "closed_by"]
@@ -94,7 +95,7 @@ class YearClosureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(PortalAdmin):
     list_display = ["original_name", "registration", "content_type", "size", "is_public", "uploaded_at"]
     list_filter = ["is_public", "content_type"]
     list_select_related = ["registration"]
@@ -103,7 +104,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PortalAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from ..models import Unit, UnitKind
+from .base import PortalAdmin
 from .filters import CurrentProvinceFilter
 
 
 @admin.register(UnitKind)
-class UnitKindAdmin(admin.ModelAdmin):
+class UnitKindAdmin(PortalAdmin):
     list_display = ["name", "code", "parent", "order"]
     list_select_related = ["parent"]
     search_fields = ["name", "code"]
@@ -13,7 +14,7 @@ class UnitKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(PortalAdmin):
     list_display = ["name", "code", "kind", "area", "level", "is_active"]
     list_filter = ["is_active", "level", "kind", CurrentProvinceFilter]
     search_fields = ["name", "code"]

@@ -2,7 +2,6 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +155,10 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} ({self.year})"
 
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.exemplar_kind == ExemplarKind.INDIVIDUAL and not self.person_name:
@@ -169,10 +172,6 @@ class Registration(models.Model):
             self.unit_kind_id = self.unit_kind_id or unit.kind_id
         unit_name = self.unit.name if self.unit_id else ""
         self.search_text = fold(" ".join([self.name, unit_name, self.content, self.results, self.objectives]))
-
-    def save(self, *args, **kwargs):
-        self.fill_derived()
-        super().save(*args, **kwargs)
 
     @property
     def is_published(self):
