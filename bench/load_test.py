@@ -1,0 +1,271 @@
+"""Load and fault test: the portal under gunicorn on 127.0.0.1, PostgreSQL, the demo data.
+
+Drives a mix of public, unit, staff and report pages from N simulated users (threads with
+keep-alive connections) for a bounded time, loopback only, and reports requests per second,
+p50/p95/p99 latency and errors. Runs the mix with persistent database connections on and
+off, the public list/detail pages alone, and optionally restarts PostgreSQL mid-run.
+
+    python bench/load_test.py                      # full report, 50 users × 60 s per run
+    python bench/load_test.py --users 20 --seconds 15 --fault
+"""
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+HOST, PORT = "127.0.0.1", 8899
+DATABASE_URL = os.getenv("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/danvan_load")
+PASSWORD = "danvan-demo"
+
+
+def run(*args, **env):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True, env={**os.environ, **env},
+                   stdout=subprocess.DEVNULL)
+
+
+def prepare_database():
+    import psycopg2
+
+    name = urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
+    admin = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    run("quickstart", "--no-server", DATABASE_URL=DATABASE_URL, DEBUG="true")
+    run("collectstatic", "--noinput", DATABASE_URL=DATABASE_URL, DEBUG="false", SECRET_KEY="bench-only")
+
+
+def sample_ids():
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c",
+         "from models_registry.models import Registration as R; import json; "
+         "print(json.dumps(list(R.objects.published().values_list('pk', flat=True)[:200])))"],
+        cwd=ROOT, check=True, capture_output=True, text=True, env={**os.environ, "DATABASE_URL": DATABASE_URL},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def registration_count():
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c",
+         "from models_registry.models import Registration as R; print(R.objects.count())"],
+        cwd=ROOT, check=True, capture_output=True, text=True, env={**os.environ, "DATABASE_URL": DATABASE_URL},
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+class Server:
+    def __init__(self, conn_max_age):
+        self.conn_max_age = conn_max_age
+        self.process = None
+
+    def __enter__(self):
+        env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "false", "SECRET_KEY": "bench-only",
+               "ALLOWED_HOSTS": HOST, "CONN_MAX_AGE": str(self.conn_max_age), "SECURE_SSL_REDIRECT": "false",
+               "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING"}
+        self.process = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "danvan.wsgi", "--bind", f"{HOST}:{PORT}",
+             "--workers", "4", "--threads", "2", "--worker-class", "gthread", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if request(None, "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def request(connection, path, method="GET", body=None, headers=None):
+    own = connection is None
+    connection = connection or http.client.HTTPConnection(HOST, PORT, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, response, data
+    finally:
+        if own:
+            connection.close()
+
+
+class Client:
+    """One simulated person: a keep-alive connection and a session cookie."""
+
+    def __init__(self):
+        self.connection = http.client.HTTPConnection(HOST, PORT, timeout=10)
+        self.cookies = {}
+
+    def get(self, path):
+        return self._send("GET", path)
+
+    def _send(self, method, path, body=None, extra=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(extra or {})}
+        try:
+            status, response, data = request(self.connection, path, method, body, headers)
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(HOST, PORT, timeout=10)
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return status, data
+
+    def login(self, username):
+        status, page = self.get("/tai-khoan/dang-nhap/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+        status, _ = self._send("POST", "/tai-khoan/dang-nhap/", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}:{PORT}/",
+        })
+        if status != 302:
+            raise RuntimeError(f"login of {username} answered {status}")
+
+
+def mixes(ids):
+    def detail():
+        return f"/mo-hinh/{random.choice(ids)}/"
+
+    public = [lambda: "/", lambda: "/mo-hinh/", lambda: "/mo-hinh/?q=ho+ngheo", detail, detail,
+              lambda: "/mo-hinh/?linh-vuc=economy&page=2", lambda: "/thong-ke/"]
+    return {
+        "public": (None, public),
+        "unit": ("donvi.a", [lambda: "/don-vi/"] + public[:2]),
+        "staff": ("canbo.xa", [lambda: "/quan-ly/", lambda: "/quan-ly/dang-ky/", lambda: "/quan-ly/dang-ky/?nam=2026"]),
+        "province": ("canbo.tinh", [lambda: "/quan-ly/", lambda: "/quan-ly/dang-ky/?trang-thai=completed"]),
+        "leader": ("lanhdao", [lambda: "/bao-cao/", lambda: "/bao-cao/?nam=2024"]),
+    }
+
+
+def drive(users, seconds, roles, weights, fault_at=None):
+    ids = sample_ids()
+    plan = mixes(ids)
+    samples, errors, lock = [], [], threading.Lock()
+    stop_at = time.monotonic() + seconds
+    start_barrier = threading.Barrier(users + 1)
+
+    def person(index):
+        role = random.Random(index).choices(roles, weights)[0]
+        username, pages = plan[role]
+        client = Client()
+        if username:
+            for _ in range(20):
+                try:
+                    client.login(username)
+                    break
+                except (OSError, http.client.HTTPException, RuntimeError):
+                    time.sleep(0.5)
+        start_barrier.wait()
+        while time.monotonic() < stop_at:
+            path = random.choice(pages)()
+            began = time.monotonic()
+            try:
+                status, _ = client.get(path)
+            except (OSError, http.client.HTTPException) as error:
+                status = f"{type(error).__name__}"
+            elapsed = time.monotonic() - began
+            with lock:
+                samples.append((began, elapsed, role, status))
+                if not isinstance(status, int) or status >= 400:
+                    errors.append((began, path, status))
+
+    threads = [threading.Thread(target=person, args=(i,), daemon=True) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    start_barrier.wait()
+    began = time.monotonic()
+    stop_at = began + seconds
+    outage = None
+    if fault_at is not None:
+        time.sleep(fault_at)
+        cluster = os.listdir("/etc/postgresql")[0]
+        outage_start = time.monotonic()
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        outage = (outage_start - began, time.monotonic() - began)
+    for thread in threads:
+        thread.join()
+    return summarise(samples, errors, began, seconds, outage)
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
+
+
+def summarise(samples, errors, began, seconds, outage):
+    latencies = [elapsed for _, elapsed, _, _ in samples]
+    result = {
+        "requests": len(samples),
+        "rps": round(len(samples) / seconds, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else 0,
+        "errors": len(errors),
+        "error_kinds": sorted({str(status) for _, _, status in errors}),
+    }
+    if outage is not None:
+        after = [t - began for t, _, _, status in samples if t - began > outage[1] and status == 200]
+        last_error = max((t - began for t, _, _ in errors), default=None)
+        result["outage_s"] = [round(outage[0], 1), round(outage[1], 1)]
+        result["first_success_after_restart_s"] = round(min(after) - outage[1], 2) if after else None
+        result["last_error_after_restart_s"] = round(last_error - outage[1], 2) if last_error else None
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--fault", action="store_true", help="only the fault run: restart PostgreSQL mid-run")
+    parser.add_argument("--skip-setup", action="store_true")
+    args = parser.parse_args()
+    args.seconds = min(args.seconds, 300)
+    args.users = min(args.users, 200)
+    if not args.skip_setup:
+        prepare_database()
+    roles = ["public", "unit", "staff", "province", "leader"]
+    weights = [50, 15, 15, 10, 10]
+    report = {}
+    if args.fault:
+        before = registration_count()
+        with Server(conn_max_age=60):
+            report["fault"] = drive(args.users, args.seconds, roles, weights, fault_at=args.seconds / 3)
+        report["fault"]["registrations_before"] = before
+        report["fault"]["registrations_after"] = registration_count()
+    else:
+        with Server(conn_max_age=60):
+            report["mix_persistent"] = drive(args.users, args.seconds, roles, weights)
+            report["public_only"] = drive(args.users, args.seconds, ["public"], [1])
+        with Server(conn_max_age=0):
+            report["mix_no_persistent"] = drive(args.users, args.seconds, roles, weights)
+        report["persistent_vs_not_rps_ratio"] = round(
+            report["mix_persistent"]["rps"] / max(report["mix_no_persistent"]["rps"], 0.1), 2
+        )
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

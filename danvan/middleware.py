@@ -1,0 +1,26 @@
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("danvan.database")
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a Vietnamese page while the database is unreachable (a restart, a
+    fail-over), so load balancers and people see a temporary outage, not a crash."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database unavailable: %s", exception, extra={"path": request.path})
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response
