@@ -1,3 +1,4 @@
+import importlib
 import os
 from pathlib import Path
 
@@ -45,7 +46,19 @@ def _browser():
 
 
 @pytest.fixture
-def page(_browser, live_server):
+def reference_data(transactional_db):
+    """Unit kinds, criteria and commendation forms from migration 0002.
+
+    Live-server tests run in transactions that end with a flush, which empties tables
+    filled by data migrations; reload them so each browser test starts like a real database.
+    """
+    from django.apps import apps
+
+    importlib.import_module("models_registry.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture
+def page(_browser, live_server, reference_data):
     """A fresh browser tab pointed at the live test server; `page.base_url` is its root."""
     context = _browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900})
     tab = context.new_page()
