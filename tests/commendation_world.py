@@ -4,7 +4,6 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from models_registry.commendations import ensure_default_forms
 from models_registry.models import CommendationForm, Outcome, Status
 
 from .factories import (
@@ -20,7 +19,6 @@ from .factories import (
 
 
 def build_world():
-    ensure_default_forms()
     today = timezone.localdate()
     province = make_province(name="Tỉnh Vĩnh Long")
     province.commission_name = "Ban Tuyên giáo và Dân vận Tỉnh ủy Vĩnh Long"
@@ -63,8 +61,3 @@ def vote(world, **overrides):
     }
     values.update(overrides)
     return values
-
-
-def use_fast_passwords(settings):
-    # Each world creates eight accounts; the default hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,6 +3,14 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # Tests create many accounts; the production hasher would dominate the run time.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from models_registry import workflow
 from models_registry.models import Status
-from tests.factories import FAST_HASHERS, PASSWORD, make_portal_world, make_registration
+from tests.factories import PASSWORD, make_portal_world, make_registration
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year
@@ -73,8 +73,7 @@ CASES = [
 
 
 @pytest.fixture
-def world(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+def world():
     world = make_portal_world()
     world.draft = make_registration(world.unit_a, year=YEAR, name="Bản nháp của A")
     world.submitted = make_registration(world.unit_a, year=YEAR, name="Đã gửi của A", status=Status.SUBMITTED)

@@ -57,3 +57,49 @@ def test_a_leader_drills_down_twice_and_downloads_the_excel(page, live_server):
     text = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "Địa bàn: Phường Một" in text
     assert "TRƯỞNG BAN" in text
+
+
+def test_a_visitor_sees_the_public_statistics_with_charts_and_no_names(page, live_server):
+    data = make_report_fixture()
+    make_registration(data.u5, 2026, "Mô hình chưa duyệt", Status.SUBMITTED)
+    page.goto("/thong-ke/?dia-ban=86&nam=2026")
+    page.wait_for_function("[...document.querySelectorAll('canvas[data-chart]')].every(c => Chart.getChart(c))")
+    assert page.locator("h1").inner_text() == "Thống kê phong trào “Dân vận khéo”"
+    assert page.locator("#bang-tong-hop tbody tr").first.locator("td").first.inner_text() == "3"
+    body = page.locator("body").inner_text()
+    assert "Nguyễn Thị Bí Mật" not in body
+    assert "Mô hình chưa duyệt" not in body
+    screenshot(page, "statistics-province")
+
+
+def test_a_leader_follows_the_count_of_missing_units_to_their_list(page, live_server):
+    data = make_report_fixture()
+    log_in(page, live_server, make_leader(data.p))
+    page.goto("/bao-cao/?nam=2026")
+    page.locator("#bang-muc-do-tham-gia tr", has_text="Cộng").locator("td a").click()
+    page.wait_for_url("**/bao-cao/chua-dang-ky/**")
+    assert page.locator("#danh-sach-don-vi tbody tr").count() == 3
+    screenshot(page, "reports-missing-units")
+
+
+def test_a_leader_switches_2025_to_the_old_structure_and_sees_its_districts(page, live_server):
+    data = make_report_fixture()
+    log_in(page, live_server, make_leader(data.p))
+    page.goto("/bao-cao/?nam=2025")
+    assert "xã kế thừa mặc định" in page.locator(".alert-info").inner_text()
+    screenshot(page, "reports-province-2025-rolled-up")
+    page.get_by_role("link", name="Tỉnh Bến Tre (cũ)").click()
+    page.wait_for_url("**co-cau=cu**")
+    assert page.locator("#bang-chi-tiet tbody tr").first.locator("th").inner_text() == "Huyện Châu Thành"
+    screenshot(page, "reports-old-province-2025")
+
+
+def test_the_printed_dashboard_leaves_out_the_navigation_and_buttons(page, live_server):
+    data = make_report_fixture()
+    log_in(page, live_server, make_leader(data.p))
+    page.goto("/bao-cao/?nam=2026")
+    page.emulate_media(media="print")
+    assert not page.locator("[data-export=xlsx]").is_visible()
+    assert not page.locator("nav.navbar").is_visible()
+    assert page.locator("#bang-chi-tiet").is_visible()
+    screenshot(page, "reports-province-print")

@@ -18,16 +18,15 @@ from models_registry.models import (
     Status,
 )
 
-from .commendation_world import build_world, use_fast_passwords, vote
-from .factories import make_registration, make_unit, make_unit_user
+from .commendation_world import build_world, vote
+from .factories import make_registration, make_round, make_unit, make_unit_user
 
 pytestmark = pytest.mark.django_db
 BASE = "/quan-ly/khen-thuong/"
 
 
 @pytest.fixture
-def world(settings):
-    use_fast_passwords(settings)
+def world(db):
     return build_world()
 
 
@@ -80,6 +79,25 @@ def test_rounds_page_lists_rounds_and_offers_proposal_to_commune_staff(client, w
     assert response.status_code == 200
     assert world.round.name in response.content.decode()
     assert f"{BASE}dot/{world.round.pk}/de-nghi/" in response.content.decode()
+
+
+def test_rounds_page_query_count_does_not_grow_with_rounds(client, world, django_assert_max_num_queries):
+    for _ in range(5):
+        make_round(world.province)
+    login(client, world.commune_staff)
+    with django_assert_max_num_queries(10):
+        assert client.get(BASE).status_code == 200
+
+
+def test_round_page_query_count_does_not_grow_with_proposals(client, world, django_assert_max_num_queries):
+    for n in range(5):
+        registration = make_registration(world.unit, year=world.today.year, status=Status.COMPLETED,
+                                          outcome=Outcome.EXEMPLARY, name=f"Mô hình {n}")
+        rules.propose(world.commune_staff, world.round, registration, **vote(world))
+    login(client, world.province_staff)
+    with django_assert_max_num_queries(10):
+        content = client.get(f"{BASE}dot/{world.round.pk}/").content.decode()
+    assert content.count(">Quyết định</a>") == 5
 
 
 def test_round_of_another_province_answers_404(client, world):

@@ -9,7 +9,6 @@ from models_registry import commendations as rules
 from models_registry.models import (
     Action,
     Commendation,
-    CommendationForm,
     Outcome,
     Proposal,
     ProposalStatus,
@@ -17,9 +16,10 @@ from models_registry.models import (
     ReviewKind,
     Status,
     Structure,
+    YearClosure,
 )
 
-from .commendation_world import build_world, use_fast_passwords, vote
+from .commendation_world import build_world, vote
 from .factories import (
     make_commune,
     make_district,
@@ -35,8 +35,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(settings):
-    use_fast_passwords(settings)
+def world(db):
     return build_world()
 
 
@@ -54,18 +53,6 @@ def accept(world, proposal, user=None, **overrides):
     }
     values.update(overrides)
     return rules.accept(user or world.province_staff, proposal, **values)
-
-
-# Reference data --------------------------------------------------------------------------------
-
-def test_default_forms_are_created_once_and_keep_admin_edits():
-    rules.ensure_default_forms()
-    CommendationForm.objects.filter(code="giay-khen").update(name="Giấy khen (sửa)")
-    rules.ensure_default_forms()
-    assert CommendationForm.objects.count() == 3
-    assert CommendationForm.objects.get(code="giay-khen").name == "Giấy khen (sửa)"
-    assert CommendationForm.objects.get(code="bang-khen").issuing_levels == ["province"]
-    assert "province" not in CommendationForm.objects.get(code="giay-khen").issuing_levels
 
 
 # Who may propose -------------------------------------------------------------------------------
@@ -194,6 +181,12 @@ def test_exemplary_year_end_review_counts_as_exemplary_outcome(world):
     assert propose(world).reason_without_exemplary == ""
 
 
+def test_model_of_a_closed_year_cannot_be_proposed(world):
+    YearClosure.objects.create(area=world.province, year=world.registration.year)
+    with pytest.raises(rules.CommendationError, match="đã khóa sổ"):
+        propose(world)
+
+
 def test_draft_registration_cannot_be_proposed(world):
     world.registration.status = Status.DRAFT
     world.registration.save()
@@ -219,8 +212,8 @@ def test_staff_see_rounds_of_areas_above_and_inside_theirs_only(world):
 
 def test_open_rounds_offered_to_commune_staff_are_those_of_the_level_above(world):
     make_round(world.commune)
-    assert rules.rounds_open_to(world.commune_staff) == [world.round]
-    assert rules.rounds_open_to(world.province_staff) == []
+    assert list(rules.rounds_open_to(world.commune_staff)) == [world.round]
+    assert list(rules.rounds_open_to(world.province_staff)) == []
 
 
 # Decisions ------------------------------------------------------------------------------------
@@ -287,6 +280,7 @@ def test_decline_records_note_and_history_and_keeps_status(world):
     assert proposal.decision_note == "Chưa lan tỏa ra xã khác."
     assert world.registration.status == Status.COMPLETED
     assert "Chưa lan tỏa" in world.registration.events.last().reason
+    assert world.registration.events.last().action == Action.DECLINED
 
 
 def test_decided_proposal_cannot_be_decided_again(world):
@@ -294,6 +288,16 @@ def test_decided_proposal_cannot_be_decided_again(world):
     accept(world, proposal)
     with pytest.raises(rules.CommendationError, match="đã được quyết định"):
         rules.decline(world.province_staff, proposal, note="Đổi ý")
+
+
+def test_a_decision_made_meanwhile_by_a_colleague_wins(world):
+    propose(world)
+    seen_by_one, seen_by_other = Proposal.objects.get(), Proposal.objects.get()
+    accept(world, seen_by_one)
+    with pytest.raises(rules.CommendationError, match="đã được quyết định"):
+        rules.decline(world.province_staff, seen_by_other, note="Chưa đủ tiêu chí")
+    assert Proposal.objects.get().status == ProposalStatus.ACCEPTED
+    assert not world.registration.events.filter(reason__contains="Chưa đủ tiêu chí").exists()
 
 
 # Direct entry ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from models_registry.models import (
     Attachment,
@@ -78,7 +79,7 @@ def listed(client, **params):
 # Home
 
 def test_home_shows_this_years_figures_by_field(client, unit):
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     published(unit, year=year, field=Field.ECONOMY, outcome=Outcome.EXEMPLARY)
     published(unit, year=year, field=Field.ECONOMY)
     published(unit, year=year, field=Field.DEFENCE_SECURITY, status=Status.COMMENDED)
@@ -401,3 +402,36 @@ def test_registration_count_is_untouched_by_browsing(client, unit):
     client.get(f"/mo-hinh/{registration.pk}/")
     client.get("/mo-hinh/", {"q": "'; DELETE FROM models_registry_registration; --"})
     assert Registration.objects.count() == 1
+
+
+def test_list_card_of_legacy_area_names_the_current_province(client, province):
+    old_province = make_province(structure=Structure.LEGACY, name="Tỉnh Bến Tre")
+    old_province.current_province = province
+    old_province.save()
+    published(make_unit(make_commune(make_district(old_province), name="Xã Phú Túc")), year=2019)
+    assert "Xã Phú Túc, Tỉnh Bến Tre" in client.get("/mo-hinh/").content.decode()
+    assert "nay thuộc Tỉnh Vĩnh Long" in client.get("/mo-hinh/").content.decode()
+
+
+def test_detail_query_count_does_not_grow_with_replications_and_commendations(client, unit, django_assert_max_num_queries):
+    registration = published(unit, status=Status.COMMENDED)
+    for n in range(12):
+        copy = published(make_unit(make_commune(make_province())), replicates=registration)
+        attach(registration, caption=f"Ảnh {n}")
+        commend(registration)
+        commend(copy)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/mo-hinh/{registration.pk}/")
+    assert len(response.context["replications"]) == 12
+
+
+def test_detail_of_split_legacy_commune_says_which_successor_is_shown(client, province):
+    old_province = make_province(structure=Structure.LEGACY, name="Tỉnh Bến Tre")
+    old_province.current_province = province
+    old_province.save()
+    old_commune = make_commune(make_district(old_province), name="Xã Phú Túc", successor=make_commune(province, name="Xã Mới"))
+    old_commune.is_split = True
+    old_commune.save()
+    registration = published(make_unit(old_commune), year=2019)
+    html = client.get(f"/mo-hinh/{registration.pk}/").content.decode()
+    assert "Nay thuộc Xã Mới (xã cũ đã được chia cho nhiều xã mới; đây là xã kế thừa chính), Tỉnh Vĩnh Long." in html

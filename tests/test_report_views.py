@@ -138,10 +138,37 @@ def test_the_page_shows_every_figure_of_the_fixture(leader_client):
     assert f["xu_huong"]["2025"] == [3, 3, 0]
 
 
-def test_the_page_lists_the_units_without_a_registration(leader_client):
-    response = leader_client.get("/bao-cao/?nam=2026")
-    assert {row.values[0] for row in response.context["missing"].rows} == {"U4", "U5", "U7"}
+def test_a_commune_page_lists_its_units_without_a_registration(leader_client):
+    response = leader_client.get("/bao-cao/?dia-ban=86002&nam=2026")
+    assert {row.values[0] for row in response.context["missing"].rows} == {"U5", "U7"}
     assert "Chi bộ ấp Năm" in response.content.decode()
+
+
+def test_a_province_page_links_its_count_of_missing_units_to_their_list(leader_client):
+    response = leader_client.get("/bao-cao/?nam=2026")
+    assert response.context["missing"] is None
+    total = response.context["tables"]["muc_do_tham_gia"].rows[-1]
+    assert total.values[2] == 3
+    url = total.cells[2][1]
+    assert url == "/bao-cao/chua-dang-ky/?dia-ban=86&co-cau=moi&nam=2026"
+    assert {unit.code for unit in leader_client.get(url).context["page"]} == {"U4", "U5", "U7"}
+
+
+def test_the_missing_units_list_filters_by_kind_of_unit_including_sub_kinds(leader_client):
+    units = leader_client.get("/bao-cao/chua-dang-ky/?dia-ban=86&nam=2026&loai-don-vi=doan-the").context["page"]
+    assert {unit.code for unit in units} == {"U7"}
+    units = leader_client.get("/bao-cao/chua-dang-ky/?dia-ban=86&nam=2025&loai-don-vi=doan-the").context["page"]
+    assert {unit.code for unit in units} == {"U2", "U3"}
+
+
+def test_the_missing_units_list_of_another_province_gets_404(client, data):
+    client.force_login(make_leader(data.q))
+    assert client.get("/bao-cao/chua-dang-ky/?dia-ban=86").status_code == 404
+
+
+def test_a_unit_account_cannot_see_the_missing_units_list(client, data):
+    client.force_login(make_unit_user(data.u1))
+    assert client.get("/bao-cao/chua-dang-ky/").status_code == 403
 
 
 def test_the_page_says_split_communes_use_the_default_successor(leader_client):
@@ -169,7 +196,7 @@ def test_every_count_links_to_a_list_of_exactly_that_many_registrations(leader_c
         if key == "ket_qua_thuc_hien":
             continue  # sums, not counts
         for row in table.rows:
-            for value, url in row.cells:
+            for value, (_shown, url) in zip(row.values, row.cells, strict=True):
                 if url:
                     listed = leader_client.get(url)
                     assert listed.status_code == 200, url
@@ -189,12 +216,21 @@ def test_the_list_of_another_province_gets_404(client, data):
 
 
 @pytest.mark.parametrize("extra", [0, 40])
-def test_the_dashboard_runs_a_fixed_number_of_queries(leader_client, data, django_assert_max_num_queries, extra):
+@pytest.mark.parametrize("query", ["nam=2026", "dia-ban=86001&nam=2026", "dia-ban=83&co-cau=cu&tu-nam=2021&den-nam=2025"])
+def test_the_dashboard_runs_a_fixed_number_of_queries(leader_client, data, django_assert_max_num_queries, extra, query):
     for n in range(extra):
-        unit = make_unit(data.c2 if n % 2 else data.lc1, data.k1)
+        unit = make_unit(data.c1 if n % 2 else data.lc1, data.k1)
         make_registration(unit, 2025 + n % 2, f"Thêm {n}", Status.ACCEPTED)
     with django_assert_max_num_queries(14):
-        assert leader_client.get("/bao-cao/?nam=2026").status_code == 200
+        assert leader_client.get(f"/bao-cao/?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_registration_list_runs_a_fixed_number_of_queries(leader_client, data, django_assert_max_num_queries, extra):
+    for n in range(extra):
+        make_registration(make_unit(data.c1, data.k1), 2026, f"Thêm {n}", Status.ACCEPTED)
+    with django_assert_max_num_queries(8):
+        assert leader_client.get("/bao-cao/mo-hinh/?nam=2026&linh-vuc=economy").status_code == 200
 
 
 def page_numbers(response):
@@ -274,3 +310,38 @@ def test_an_export_with_a_bad_year_says_why(leader_client):
 def test_a_unit_account_cannot_export(client, data):
     client.force_login(make_unit_user(data.u1))
     assert client.get("/bao-cao/xuat.xlsx").status_code == 403
+
+
+def test_the_list_says_what_it_counts(leader_client, data):
+    response = leader_client.get(f"/bao-cao/mo-hinh/?nam=2025&tiep-noi=khong&linh-vuc=economy&don-vi={data.u7.pk}")
+    assert response.context["filters"] == ["Lĩnh vực: Kinh tế", "Không tiếp tục năm 2026", "Đơn vị: Hội Nông dân xã cũ Hai"]
+    assert [r.name for r in response.context["page"]] == ["Mô hình xã bị chia"]
+
+
+def test_numbers_are_shown_with_vietnamese_thousand_separators(leader_client):
+    content = leader_client.get("/bao-cao/?nam=2026").content.decode()
+    assert ">1.000.000</a>" in content
+
+
+def test_names_in_the_tables_are_escaped(leader_client, data):
+    data.u5.code = "<b>U5</b>"
+    data.u5.save()
+    content = leader_client.get("/bao-cao/?dia-ban=86002&nam=2026").content.decode()
+    assert "&lt;b&gt;U5&lt;/b&gt;" in content
+    assert "<b>U5</b>" not in content
+
+
+def test_a_superuser_without_an_area_sees_the_whole_country_by_province(client, data):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    response = client.get("/bao-cao/?nam=2026")
+    assert response.context["area"] is None
+    assert figures(response)["chi_tiet"]["Tỉnh Vĩnh Long"][0] == 3
+    assert figures(response)["chi_tiet"]["Thành phố Hà Nội"][0] == 1
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_excel_export_runs_a_fixed_number_of_queries(leader_client, data, django_assert_max_num_queries, extra):
+    for n in range(extra):
+        make_registration(make_unit(data.c2, data.k1), 2026 - n % 2, f"Thêm {n}", Status.ACCEPTED)
+    with django_assert_max_num_queries(14):
+        assert leader_client.get("/bao-cao/xuat.xlsx?nam=2026").status_code == 200

@@ -16,15 +16,14 @@ from models_registry.models import (
     Status,
     YearClosure,
 )
-from tests.factories import FAST_HASHERS, make_portal_world, make_registration
+from tests.factories import make_portal_world, make_registration
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year
 
 
 @pytest.fixture
-def world(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+def world():
     return make_portal_world()
 
 
@@ -168,6 +167,7 @@ def test_closing_a_year_writes_history_on_its_registrations(world):
     registration = draft(world, status=Status.ACCEPTED)
     workflow.close_year(world.canbo_xa, world.commune_x, YEAR)
     assert "Khóa sổ năm" in events(registration).get().reason
+    assert events(registration).get().action == Action.LOCKED
 
 
 def test_staff_cannot_close_another_area(world):
@@ -230,3 +230,30 @@ def test_unit_cannot_assess_criteria(world):
 
 def test_permissions_for_leader_are_all_read_only(world):
     assert not workflow.permissions_for(world.lanhdao, draft(world, status=Status.SUBMITTED)).any
+
+
+def test_create_refuses_a_unit_outside_the_users_reach(world):
+    for user, unit in ((world.donvi_a, world.unit_b), (world.canbo_xa_khac, world.unit_a), (world.lanhdao, world.unit_a)):
+        with pytest.raises(PermissionDenied):
+            workflow.create(Registration(unit=unit, year=YEAR, name="Không được", field="economy"), user)
+    assert not Registration.objects.exists()
+
+
+def test_create_records_the_creation(world):
+    registration = workflow.create(Registration(unit=world.unit_b, year=YEAR, name="Nhập thay", field="economy"),
+                                   world.canbo_xa)
+    assert events(registration).get().action == Action.CREATED
+
+
+def test_create_in_a_closed_year_is_refused(world):
+    YearClosure.objects.create(area=world.province, year=YEAR)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.create(Registration(unit=world.unit_a, year=YEAR, name="Muộn", field="economy"), world.donvi_a)
+
+
+def test_staff_of_another_commune_cannot_act_on_the_registration(world):
+    registration = draft(world, status=Status.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        workflow.accept(registration, world.canbo_xa_khac)
+    with pytest.raises(PermissionDenied):
+        workflow.submit(draft(world), world.canbo_xa_khac)

@@ -13,10 +13,12 @@ class Action(models.TextChoices):
     ASSESSED = "assessed", _("Đánh giá tiêu chí")
     COMPLETED = "completed", _("Tổng kết")
     PROPOSED = "proposed", _("Đề nghị khen thưởng")
+    DECLINED = "declined", _("Không được khen thưởng")
     COMMENDED = "commended", _("Khen thưởng")
     WITHDRAWN = "withdrawn", _("Rút")
     IMPORTED = "imported", _("Nhập từ Excel")
     ATTACHED = "attached", _("Thêm minh chứng")
+    LOCKED = "locked", _("Khóa sổ năm")
 
 
 class Source(models.TextChoices):

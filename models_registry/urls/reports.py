@@ -1,1 +1,11 @@
-urlpatterns = []
+from django.urls import path
+
+from ..views import reports
+
+urlpatterns = [
+    path("", reports.dashboard, name="reports-dashboard"),
+    path("mo-hinh/", reports.registration_list, name="reports-registrations"),
+    path("chua-dang-ky/", reports.missing_units, name="reports-missing-units"),
+    path("xuat.xlsx", reports.export_xlsx, name="reports-export-xlsx"),
+    path("xuat.csv", reports.export_csv, name="reports-export-csv"),
+]

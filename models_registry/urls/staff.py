@@ -1,1 +1,20 @@
-urlpatterns = []
+from django.urls import path
+
+from ..views import registrations, staff
+
+urlpatterns = [
+    path("", staff.home, name="staff_home"),
+    path("mo-hinh/", staff.registration_list, name="staff_registrations"),
+    path("mo-hinh/them/", staff.registration_create, name="staff_registration_create"),
+    path("mo-hinh/<int:pk>/", registrations.staff_detail, name="staff_registration"),
+    path("mo-hinh/<int:pk>/sua/", staff.registration_edit, name="staff_registration_edit"),
+    path("mo-hinh/<int:pk>/gui-duyet/", registrations.staff_submit, name="staff_registration_submit"),
+    path("mo-hinh/<int:pk>/duyet/", staff.accept, name="staff_registration_accept"),
+    path("mo-hinh/<int:pk>/tra-lai/", staff.return_registration, name="staff_registration_return"),
+    path("mo-hinh/<int:pk>/tieu-chi/", staff.assess, name="staff_registration_assess"),
+    path("mo-hinh/<int:pk>/danh-gia/<slug:kind>/", staff.review, name="staff_registration_review"),
+    path("mo-hinh/<int:pk>/ket-qua/", registrations.staff_results, name="staff_registration_results"),
+    path("mo-hinh/<int:pk>/minh-chung/", registrations.staff_upload, name="staff_registration_upload"),
+    path("minh-chung/<int:pk>/", registrations.staff_attachment, name="staff_attachment"),
+    path("khoa-so/", staff.close_year, name="staff_close_year"),
+]

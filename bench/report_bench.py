@@ -1,0 +1,372 @@
+"""Benchmark of the leadership reports at national scale, on PostgreSQL.
+
+    .venv/bin/python bench/report_bench.py                 # 100,000 units, 1,000,000 registrations
+    .venv/bin/python bench/report_bench.py --registrations 50000 --units 5000 --repeat 10   # a quick run
+
+It uses its own database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/danvan_bench),
+creates and migrates it if needed, loads the administrative areas (`load_admin_areas`; synthetic
+ones if that fails), then fills units and registrations for 2016–2026 with INSERT … SELECT
+generate_series in a few statements. Data is generated once; pass --reset to regenerate.
+
+It then times, through the Django test client (the whole request: middleware, scoping, queries,
+template), a province dashboard, a commune dashboard, a five-year range and the Excel export,
+and the bare SQL of the main per-year aggregate behind the province table, and prints p50/p95
+and the ratio of the page to the bare SQL.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/danvan_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
+# One connection for the whole run, as behind a pooled app server.
+os.environ.setdefault("CONN_MAX_AGE", "600")
+
+TARGETS_MS = {"province": 150, "commune": 50, "five_years": 300, "excel": 2000}
+
+# The indexes the reports need at national scale, proposed for Registration.Meta.indexes
+# (the report to the lead gives the Django form). Created here when missing, so the bench
+# measures the schema as proposed; --baseline drops them to measure without.
+PROPOSED_INDEXES = {
+    # Every figure of the main table, the kinds and the drill-down comes from this index alone
+    # (index-only scans): the registrations of one area and year sit together in it.
+    "registration_report_cover": (
+        "ON models_registry_registration (area_id, year) INCLUDE (id, status, field, level, exemplar_kind, is_new, "
+        "outcome, replicates_id, unit_kind_id, unit_id, participants, beneficiaries, money_mobilised, "
+        "land_donated_m2, work_days, houses, households_out_of_poverty)"
+    ),
+    # Last year's models carried on this year: one index-only probe per model.
+    "registration_continues_year": (
+        "ON models_registry_registration (continues_id, year) INCLUDE (status) WHERE continues_id IS NOT NULL"
+    ),
+}
+# SSD storage: random reads cost about as much as sequential ones. The PostgreSQL default (4)
+# is for spinning disks and makes the planner scan all 100,000 units instead of one province's.
+DATABASE_SETTINGS = {"random_page_cost": "1.1"}
+FIRST_YEAR, LAST_YEAR = 2016, 2026
+
+
+def ensure_database(url, baseline):
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password or None, dbname="postgres",
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        for setting, value in DATABASE_SETTINGS.items():
+            if baseline:
+                cursor.execute(f'ALTER DATABASE "{name}" RESET {setting}')
+            else:
+                cursor.execute(f'ALTER DATABASE "{name}" SET {setting} = {value}')
+    admin.close()
+
+
+def apply_indexes(baseline):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for name, definition in PROPOSED_INDEXES.items():
+            if baseline:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+            else:
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
+        cursor.execute("VACUUM ANALYZE models_registry_registration")
+
+
+def timed(label, started):
+    print(f"  {label}: {time.monotonic() - started:.1f} s", flush=True)
+
+
+def synthetic_areas(cursor):
+    """34 provinces with 3,321 communes today; 63 provinces, 696 districts, 10,040 communes before."""
+    cursor.execute(
+        """
+        INSERT INTO models_registry_adminarea (structure, code, name, division_type, level, is_split,
+               commission_name, parent_id, province_id, district_id, current_province_id, current_commune_id)
+        SELECT 'moi', lpad(g::text, 2, '0'), 'Tỉnh ' || g, 'tỉnh', 'province', false, '', NULL, NULL, NULL, NULL, NULL
+        FROM generate_series(1, 34) g;
+        UPDATE models_registry_adminarea SET province_id = id, current_province_id = id WHERE structure = 'moi';
+        INSERT INTO models_registry_adminarea (structure, code, name, division_type, level, is_split,
+               commission_name, parent_id, province_id, district_id, current_province_id, current_commune_id)
+        SELECT 'moi', lpad((10000 + g)::text, 5, '0'), 'Xã ' || g, 'xã', 'commune', false, '', p.id, p.id, NULL,
+               p.id, NULL
+        FROM generate_series(1, 3321) g
+        JOIN models_registry_adminarea p ON p.structure = 'moi' AND p.level = 'province'
+             AND p.code = lpad((1 + g % 34)::text, 2, '0');
+        UPDATE models_registry_adminarea SET current_commune_id = id WHERE structure = 'moi' AND level = 'commune';
+        INSERT INTO models_registry_adminarea (structure, code, name, division_type, level, is_split,
+               commission_name, parent_id, province_id, district_id, current_province_id, current_commune_id)
+        SELECT 'cu', lpad(g::text, 2, '0'), 'Tỉnh cũ ' || g, 'tỉnh', 'province', false, '', NULL, NULL, NULL,
+               (SELECT id FROM models_registry_adminarea WHERE structure = 'moi' AND level = 'province'
+                AND code = lpad((1 + g % 34)::text, 2, '0')), NULL
+        FROM generate_series(1, 63) g;
+        UPDATE models_registry_adminarea SET province_id = id WHERE structure = 'cu' AND level = 'province';
+        INSERT INTO models_registry_adminarea (structure, code, name, division_type, level, is_split,
+               commission_name, parent_id, province_id, district_id, current_province_id, current_commune_id)
+        SELECT 'cu', lpad((100 + g)::text, 3, '0'), 'Huyện cũ ' || g, 'huyện', 'district', false, '', p.id, p.id,
+               NULL, p.current_province_id, NULL
+        FROM generate_series(1, 696) g
+        JOIN models_registry_adminarea p ON p.structure = 'cu' AND p.level = 'province'
+             AND p.code = lpad((1 + g % 63)::text, 2, '0');
+        UPDATE models_registry_adminarea SET district_id = id WHERE structure = 'cu' AND level = 'district';
+        """
+    )
+    # Each old commune goes to a new commune of its district's new province.
+    cursor.execute(
+        """
+        WITH d AS (SELECT id, province_id, current_province_id, row_number() OVER (ORDER BY id) AS n
+                   FROM models_registry_adminarea WHERE structure = 'cu' AND level = 'district'),
+             c AS (SELECT id, current_province_id,
+                          row_number() OVER (PARTITION BY current_province_id ORDER BY id) AS n,
+                          count(*) OVER (PARTITION BY current_province_id) AS k
+                   FROM models_registry_adminarea WHERE structure = 'moi' AND level = 'commune')
+        INSERT INTO models_registry_adminarea (structure, code, name, division_type, level, is_split,
+               commission_name, parent_id, province_id, district_id, current_province_id, current_commune_id)
+        SELECT 'cu', lpad((20000 + g)::text, 5, '0'), 'Xã cũ ' || g, 'xã', 'commune', g % 20 = 0, '', d.id,
+               d.province_id, d.id, d.current_province_id, c.id
+        FROM generate_series(1, 10040) g
+        JOIN d ON d.n = 1 + g % 696
+        JOIN c ON c.current_province_id = d.current_province_id AND c.n = 1 + (g / 696) % c.k
+        """
+    )
+
+
+def load_areas(cursor, synthetic):
+    from django.core.management import call_command
+
+    from models_registry.models import AdminArea
+
+    if AdminArea.objects.exists():
+        return
+    started = time.monotonic()
+    if synthetic:
+        synthetic_areas(cursor)
+        timed("synthetic areas", started)
+        return
+    try:
+        call_command("load_admin_areas")
+        timed("areas from load_admin_areas", started)
+    except Exception as error:  # the real loader may be unavailable; the bench still needs a country
+        print(f"  load_admin_areas failed ({error}); using synthetic areas", flush=True)
+        AdminArea.objects.all().delete()
+        synthetic_areas(cursor)
+        timed("synthetic areas", started)
+
+
+def fill(units, registrations, reset, synthetic_areas):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM models_registry_registration")
+        if cursor.fetchone()[0] >= registrations and not reset:
+            print("  data already there (pass --reset to regenerate)", flush=True)
+            return
+        cursor.execute("TRUNCATE models_registry_registration, models_registry_unit CASCADE")
+        load_areas(cursor, synthetic_areas)
+        started = time.monotonic()
+        # Units sit in today's communes, spread over the kinds (sub-kinds included).
+        cursor.execute(
+            """
+            INSERT INTO models_registry_unit (code, name, kind_id, area_id, parent_id, level, is_active, created_at)
+            SELECT 'BENCH' || g, 'Đơn vị ' || g, k.id, c.id, NULL, 'grassroots', g %% 50 <> 0, now()
+            FROM generate_series(1, %(units)s) g
+            JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS total
+                  FROM models_registry_adminarea WHERE structure = 'moi' AND level = 'commune') c
+                 ON c.n = (g * 7919) %% c.total
+            JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS total
+                  FROM models_registry_unitkind) k
+                 ON k.n = g %% k.total
+            """,
+            {"units": units},
+        )
+        timed(f"{units:,} units", started)
+        started = time.monotonic()
+        # Registrations up to 2025 are recorded in an old commune that rolls up into the unit's commune.
+        cursor.execute(
+            """
+            CREATE TEMP TABLE bench_predecessor AS
+            SELECT DISTINCT ON (current_commune_id) current_commune_id AS new_id, id AS old_id
+            FROM models_registry_adminarea WHERE structure = 'cu' AND level = 'commune'
+                 AND current_commune_id IS NOT NULL
+            ORDER BY current_commune_id, id;
+            CREATE TEMP TABLE bench_unit AS
+            SELECT row_number() OVER (ORDER BY u.id) - 1 AS n, u.id, u.kind_id, u.area_id,
+                   coalesce(p.old_id, u.area_id) AS old_area_id
+            FROM models_registry_unit u LEFT JOIN bench_predecessor p ON p.new_id = u.area_id;
+            CREATE UNIQUE INDEX ON bench_unit (n);
+            ANALYZE bench_unit;
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO models_registry_registration (
+                unit_id, year, name, field, level, exemplar_kind, person_name, person_position, is_new,
+                situation, objectives, content, target_group, target_area, lead_force, partners, resources,
+                milestones, expected_results, sustainability, success_indicators,
+                participants, beneficiaries, money_mobilised, land_donated_m2, work_days, houses,
+                households_out_of_poverty, results, status, outcome, return_reason,
+                area_id, unit_kind_id, search_text, version, created_at, updated_at)
+            SELECT u.id, y.year, 'Mô hình ' || g, (ARRAY['economy','culture_society','defence_security',
+                   'political_system'])[1 + g %% 4],
+                   CASE WHEN g %% 50 = 0 THEN 'province' WHEN g %% 10 = 0 THEN 'district' ELSE 'grassroots' END,
+                   CASE WHEN g %% 9 = 0 THEN 'individual' ELSE 'collective' END,
+                   CASE WHEN g %% 9 = 0 THEN 'Người ' || g ELSE '' END, '', g %% 3 <> 0,
+                   '', '', '', '', '', '', '', '', '', '', '', '',
+                   g %% 500, g %% 2000, (g %% 1000) * 100000, g %% 300, g %% 150, g %% 3, g %% 2, '',
+                   (ARRAY['submitted','returned','accepted','accepted','completed','completed','completed',
+                          'commended','withdrawn','draft'])[1 + (g / 7) %% 10],
+                   CASE WHEN (g / 7) %% 10 IN (4, 5, 6, 7)
+                        THEN (ARRAY['achieved','achieved','not_achieved','exemplary'])[1 + g %% 4] ELSE '' END,
+                   '',
+                   CASE WHEN y.year <= 2025 THEN u.old_area_id ELSE u.area_id END, u.kind_id,
+                   'mo hinh ' || g, 1, now(), now()
+            FROM generate_series(1, %(registrations)s) g
+            JOIN bench_unit u ON u.n = (g::bigint * 104729) %% %(units)s
+            CROSS JOIN LATERAL (SELECT %(first)s + g %% %(years)s AS year) y
+            """,
+            {"registrations": registrations, "units": units, "first": FIRST_YEAR,
+             "years": LAST_YEAR - FIRST_YEAR + 1},
+        )
+        timed(f"{registrations:,} registrations", started)
+        started = time.monotonic()
+        # Continued models point at the same unit's model of the year before; 1 in 20 replicates another.
+        cursor.execute(
+            """
+            UPDATE models_registry_registration r SET continues_id = p.id
+            FROM (SELECT DISTINCT ON (unit_id, year) id, unit_id, year FROM models_registry_registration
+                  ORDER BY unit_id, year, id) p
+            WHERE NOT r.is_new AND p.unit_id = r.unit_id AND p.year = r.year - 1;
+            UPDATE models_registry_registration SET replicates_id = id - 11 WHERE id % 20 = 0 AND id > 11;
+            ANALYZE;
+            """
+        )
+        timed("continuations, replications, ANALYZE", started)
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def measure(call, repeat):
+    call()  # warm caches and connection
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), percentile(samples, 0.95)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--registrations", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--reset", action="store_true", help="regenerate the units and registrations")
+    parser.add_argument("--fill-only", action="store_true", help="generate the data set and stop")
+    parser.add_argument("--synthetic-areas", action="store_true", help="generate areas instead of load_admin_areas")
+    parser.add_argument("--baseline", action="store_true", help="measure without the proposed indexes and settings")
+    args = parser.parse_args()
+
+    ensure_database(os.environ["DATABASE_URL"], args.baseline)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from models_registry.models import AdminArea, Registration, Role, User
+
+    print("Preparing the bench database…", flush=True)
+    call_command("migrate", verbosity=0)
+    fill(args.units, args.registrations, args.reset, args.synthetic_areas)
+    if args.fill_only:
+        return 0
+    started = time.monotonic()
+    apply_indexes(args.baseline)
+    timed("baseline: proposed indexes dropped" if args.baseline else "proposed indexes in place", started)
+
+    # A province and one of its communes that has old communes rolling into it.
+    from django.db.models import Count
+
+    counts = Registration.objects.values("area__current_province").annotate(n=Count("pk")).order_by("-n")
+    largest = counts.first()["area__current_province"]
+    province = AdminArea.objects.get(pk=largest)
+    commune = (
+        AdminArea.objects.legacy().filter(level="commune", current_province=province, current_commune__isnull=False)
+        .order_by("id").first().current_commune
+    )
+    users = {}
+    for name, area in (("bench-tinh", province), ("bench-xa", commune)):
+        users[name], _ = User.objects.update_or_create(username=name, defaults={"role": Role.LEADER, "area": area})
+    total = Registration.objects.count()
+    in_province = Registration.objects.filter(province.scope_q("area")).count()
+    print(f"Data: {total:,} registrations; {province} has {in_province:,}; commune {commune}.", flush=True)
+
+    def client_for(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    province_client, commune_client = client_for(users["bench-tinh"]), client_for(users["bench-xa"])
+
+    def get(client, url):
+        def call():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        return call
+
+    # The bare SQL of the main table: the per-year aggregate, captured from a real request.
+    with CaptureQueriesContext(connection) as captured:
+        get(province_client, "/bao-cao/?nam=2026")()
+    main_marker = 'SELECT "models_registry_registration"."year" AS "year"'
+    main_sql = next(q["sql"] for q in captured.captured_queries if q["sql"].startswith(main_marker))
+
+    def bare_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(main_sql)
+            cursor.fetchall()
+
+    cases = [
+        ("province", "province dashboard, 2026", get(province_client, "/bao-cao/?nam=2026"), args.repeat),
+        ("province_old", "province dashboard, 2024 (old communes rolled up)",
+         get(province_client, "/bao-cao/?nam=2024"), args.repeat),
+        ("commune", "commune dashboard, 2026", get(commune_client, "/bao-cao/?nam=2026"), args.repeat),
+        ("five_years", "province, 2021–2025", get(province_client, "/bao-cao/?tu-nam=2021&den-nam=2025"),
+         args.repeat),
+        ("excel", "province Excel export, 2026", get(province_client, "/bao-cao/xuat.xlsx?nam=2026"),
+         max(3, args.repeat // 5)),
+        ("sql", "bare SQL of the main per-year aggregate (province)", bare_sql, args.repeat),
+    ]
+    results = {}
+    print(f"\n{'case':<55} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}")
+    for key, label, call, repeat in cases:
+        p50, p95 = measure(call, repeat)
+        results[key] = (p50, p95)
+        target = TARGETS_MS.get(key.replace("_old", ""))
+        verdict = "" if target is None else ("ok" if p95 < target else "SLOW")
+        print(f"{label:<55} {p50:8.1f} {p95:8.1f} {target or '':>8} {verdict}", flush=True)
+    ratio = results["province"][0] / results["sql"][0] if results["sql"][0] else float("nan")
+    print(f"\nProvince dashboard p50 / bare SQL p50 = {ratio:.1f}×")
+    return 0 if all(results[k][1] < TARGETS_MS[k] for k in TARGETS_MS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,610 @@
+"""Figures for the leadership reports and the public statistics.
+
+Every number is computed by the database (GROUP BY / COUNT … FILTER / SUM); Python
+only arranges the handful of aggregate rows that come back. `build_report` runs the
+same fixed number of queries whatever the size of the data, so a province report
+over a million registrations costs what a commune report over ten does in queries.
+
+The caller passes the registrations and units the viewer may see
+(`Registration.objects.for_user(user)` or `.published()`), an area (None for the
+whole country) and a period; the area narrows both through `AdminArea.scope_q`,
+which rolls pre-2025 areas up into today's when the area is a current one.
+"""
+from dataclasses import dataclass, field
+from typing import Optional
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    PUBLISHED_STATUSES,
+    RESULT_FIGURES,
+    AdminArea,
+    AreaLevel,
+    ExemplarKind,
+    Field,
+    Level,
+    Outcome,
+    Registration,
+    Status,
+    Structure,
+    UnitKind,
+)
+
+# The reform took effect on 1 July 2025: years up to 2025 were registered in the old structure.
+LAST_LEGACY_YEAR = 2025
+# How many years the trend chart shows at least, ending with the period's last year.
+TREND_MIN_YEARS = 6
+# Units without a registration listed on the page; the Excel export lists them all.
+MISSING_UNITS_ON_PAGE = 50
+
+# A registration counts once it has been sent to the commission and not withdrawn.
+COUNTED_STATUSES = tuple(s for s in Status.values if s not in (Status.DRAFT, Status.WITHDRAWN))
+COUNTED_Q = Q(status__in=COUNTED_STATUSES)
+PUBLISHED_Q = Q(status__in=PUBLISHED_STATUSES)
+
+RESULT_LABELS = {
+    "participants": _("Số người tham gia"),
+    "beneficiaries": _("Số người hưởng lợi"),
+    "money_mobilised": _("Số tiền vận động (đồng)"),
+    "land_donated_m2": _("Đất hiến (m²)"),
+    "work_days": _("Ngày công"),
+    "houses": _("Nhà xây/sửa"),
+    "households_out_of_poverty": _("Hộ thoát nghèo"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    year_from: int
+    year_to: int
+
+    @property
+    def is_single(self):
+        return self.year_from == self.year_to
+
+    @property
+    def length(self):
+        return self.year_to - self.year_from + 1
+
+    @property
+    def label(self):
+        if self.is_single:
+            return _("Năm %(year)s") % {"year": self.year_to}
+        return _("Giai đoạn %(first)s–%(last)s") % {"first": self.year_from, "last": self.year_to}
+
+    @property
+    def params(self):
+        if self.is_single:
+            return {"nam": self.year_to}
+        return {"tu-nam": self.year_from, "den-nam": self.year_to}
+
+    def previous(self):
+        """The year or period of the same length just before, if any of it is on record."""
+        first = settings.FIRST_REGISTRATION_YEAR
+        year_to = self.year_from - 1
+        if year_to < first:
+            return None
+        return Period(max(first, self.year_from - self.length), year_to)
+
+    def includes_legacy_years(self):
+        return self.year_from <= LAST_LEGACY_YEAR
+
+
+def figure_aggregates():
+    """Conditional aggregates for every figure of the main table, for one GROUP BY scan.
+
+    Each FILTER clause costs time on every row, so figures that follow from others
+    (see DERIVED) are not counted again, nor statuses that are never counted.
+    """
+    aggregates = {"total": Count("pk")}
+    for name, values, column in (
+        ("field", Field.values, "field"),
+        ("level", Level.values, "level"),
+        ("exemplar", ExemplarKind.values, "exemplar_kind"),
+        ("status", COUNTED_STATUSES, "status"),
+        ("outcome", Outcome.values, "outcome"),
+    ):
+        for value in values:
+            aggregates[f"{name}__{value}"] = Count("pk", filter=Q(**{column: value}))
+    aggregates["new"] = Count("pk", filter=Q(is_new=True))
+    aggregates["replicated"] = Count("pk", filter=Q(replicates__isnull=False))
+    for name in RESULT_FIGURES:
+        aggregates[f"sum__{name}"] = Sum(name)
+    return aggregates
+
+
+COUNTED_KEYS = tuple(figure_aggregates())
+DERIVED = {
+    "continued": lambda f: f["total"] - f["new"],
+    "exemplary": lambda f: f[f"outcome__{Outcome.EXEMPLARY}"],
+    "commended": lambda f: f[f"status__{Status.COMMENDED}"],
+}
+FIGURE_KEYS = COUNTED_KEYS + tuple(DERIVED)
+TREND_KEYS = ("total", "new", f"outcome__{Outcome.EXEMPLARY}")
+
+
+def add_figures(rows):
+    """Add up per-year aggregate rows (a few dozen at most) into one figures dict."""
+    totals = dict.fromkeys(COUNTED_KEYS, 0)
+    for row in rows:
+        for key in COUNTED_KEYS:
+            totals[key] += row.get(key) or 0
+    for key, derive in DERIVED.items():
+        totals[key] = derive(totals)
+    return totals
+
+
+@dataclass
+class ChildSpec:
+    """How an area splits one level down for the drill-down table."""
+
+    column: str  # the lookup on Registration grouped by
+    kind: str  # "area" or "unit"
+    title: str
+
+    def column_expr(self):
+        return F(self.column)
+
+
+def child_spec(area):
+    if area is None:
+        return ChildSpec("area__current_province", "area", _("Tỉnh, thành phố"))
+    if area.level == AreaLevel.COMMUNE:
+        return ChildSpec("unit_id", "unit", _("Đơn vị"))
+    if area.structure == Structure.CURRENT:
+        return ChildSpec("area__current_commune", "area", _("Xã, phường, đặc khu"))
+    if area.level == AreaLevel.PROVINCE:
+        return ChildSpec("area__district", "area", _("Huyện, quận, thị xã, thành phố (cơ cấu cũ)"))
+    return ChildSpec("area_id", "area", _("Xã, phường, thị trấn (cơ cấu cũ)"))
+
+
+def child_rows_for(area, spec, units):
+    """The areas or units one level down, zero rows included, in display order."""
+    if spec.kind == "unit":
+        return list(units.only("pk", "name", "code").order_by("name"))
+    if area is None:
+        return list(AdminArea.objects.current().provinces().only("pk", "code", "name", "structure").order_by("name"))
+    return list(AdminArea.objects.filter(parent=area).only("pk", "code", "name", "structure", "level").order_by("name"))
+
+
+CHILD_AGGREGATES = {
+    "total": Count("pk"),
+    **{f"field__{value}": Count("pk", filter=Q(field=value)) for value in Field.values},
+    "new": Count("pk", filter=Q(is_new=True)),
+    "exemplary": Count("pk", filter=Q(outcome=Outcome.EXEMPLARY)),
+    "sum__participants": Sum("participants"),
+    "sum__money_mobilised": Sum("money_mobilised"),
+}
+
+
+@dataclass
+class ChildRow:
+    obj: object  # AdminArea or Unit, None for rows whose area has no successor
+    figures: dict
+
+
+@dataclass
+class KindRow:
+    kind: UnitKind
+    registrations: int = 0
+    units: int = 0
+    units_registered: int = 0
+
+    @property
+    def units_missing(self):
+        return self.units - self.units_registered
+
+    @property
+    def percent(self):
+        return round(100 * self.units_registered / self.units) if self.units else None
+
+
+@dataclass
+class Report:
+    area: Optional[AdminArea]
+    period: Period
+    previous: Optional[Period]
+    figures: dict
+    previous_figures: Optional[dict]
+    trend: list  # [(year, figures)] oldest first
+    kinds: list  # [KindRow]
+    completeness_year: int
+    units_total: int
+    units_registered: int
+    missing_units: list
+    continuity: dict
+    child_spec: ChildSpec
+    children: list  # [ChildRow]
+    rolls_up_legacy: bool
+    legacy_areas: list = field(default_factory=list)
+
+    @property
+    def units_missing(self):
+        return self.units_total - self.units_registered
+
+    def change(self, key):
+        """(difference, percent) of a figure against the previous year or period."""
+        if self.previous_figures is None:
+            return None
+        before, now = self.previous_figures[key], self.figures[key]
+        percent = round(100 * (now - before) / before, 1) if before else None
+        return now - before, percent
+
+
+def scoped(registrations, units, area):
+    if area is not None:
+        registrations = registrations.filter(area.scope_q("area"))
+        units = units.filter(area.scope_q("area"))
+    return registrations, units
+
+
+def registered_in(registrations, year):
+    """Q for units with a counted registration in `year` among `registrations` (already scoped):
+    one hashed subquery over the area's registrations, not one probe per unit."""
+    return Q(pk__in=registrations.filter(year=year).values("unit_id"))
+
+
+def units_without_registration(units, registered):
+    return units.exclude(registered).select_related("area", "kind__parent").order_by("area__name", "name")
+
+
+def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE):
+    """All figures of one report. `registrations`/`units` are already narrowed to the viewer."""
+    registrations, units = scoped(registrations.filter(counted_q), units.filter(is_active=True), area)
+    previous = period.previous()
+
+    # 1 query: every figure, per year, over the period and the previous one.
+    figures_from = previous.year_from if previous else period.year_from
+    per_year = {
+        row["year"]: row
+        for row in registrations.filter(year__gte=figures_from, year__lte=period.year_to)
+        .order_by()
+        .values("year")
+        .annotate(**figure_aggregates())
+    }
+    # 1 query when the trend reaches further back: only the trend's own figures for those years,
+    # as every FILTER clause costs time on each row.
+    first_year = max(min(figures_from, period.year_to - TREND_MIN_YEARS + 1), settings.FIRST_REGISTRATION_YEAR)
+    if first_year < figures_from:
+        per_year.update(
+            (row["year"], row)
+            for row in registrations.filter(year__gte=first_year, year__lt=figures_from)
+            .order_by()
+            .values("year")
+            .annotate(**{key: figure_aggregates()[key] for key in TREND_KEYS})
+        )
+    empty = {}
+    figures = add_figures(per_year.get(y, empty) for y in range(period.year_from, period.year_to + 1))
+    previous_figures = (
+        add_figures(per_year.get(y, empty) for y in range(previous.year_from, previous.year_to + 1))
+        if previous
+        else None
+    )
+    trend = [(y, add_figures([per_year.get(y, empty)])) for y in range(first_year, period.year_to + 1)]
+
+    in_period = registrations.filter(year__gte=period.year_from, year__lte=period.year_to)
+    this_year = period.year_to
+    registered_this_year = registered_in(registrations, this_year)
+
+    # 3 queries: registrations, units and units registered this year, by top-level unit kind.
+    kind_names = {k.pk: k for k in UnitKind.objects.filter(parent=None)}
+    kinds = {pk: KindRow(kind) for pk, kind in kind_names.items()}
+    for row in (
+        in_period.order_by()
+        .values(top=Coalesce("unit_kind__parent_id", "unit_kind_id"))
+        .annotate(n=Count("pk"))
+    ):
+        kinds[row["top"]].registrations = row["n"]
+    for row in (
+        units.order_by()
+        .values(top=Coalesce("kind__parent_id", "kind_id"))
+        .annotate(n=Count("pk"), registered=Count("pk", filter=registered_this_year))
+    ):
+        kinds[row["top"]].units = row["n"]
+        kinds[row["top"]].units_registered = row["registered"]
+    kind_rows = [row for row in kinds.values() if row.registrations or row.units]
+
+    # 1 query: the units with no registration this year.
+    # `missing_limit` None lists them all (exports), 0 skips the list (pages that link to it instead).
+    missing = []
+    if missing_limit != 0:
+        missing_units = units_without_registration(units, registered_this_year)
+        missing = list(missing_units[:missing_limit] if missing_limit else missing_units)
+
+    # 1 query: last year's models carried on this year, or dropped.
+    continued_now = Registration.objects.filter(counted_q, continues=OuterRef("pk"), year=this_year)
+    continuity = registrations.filter(year=this_year - 1).annotate(carried=Exists(continued_now)).aggregate(
+        total=Count("pk"), continued=Count("pk", filter=Q(carried=True))
+    )
+    continuity["dropped"] = continuity["total"] - continuity["continued"]
+    continuity["year"] = this_year - 1
+
+    # 2 queries: one level down, grouped in the database, plus the names of the rows.
+    spec = child_spec(area)
+    by_child = {
+        row["child"]: row
+        for row in in_period.order_by().values(child=spec.column_expr()).annotate(**CHILD_AGGREGATES)
+    }
+    empty_child = dict.fromkeys(CHILD_AGGREGATES, 0)
+    children = [
+        ChildRow(obj, {k: v or 0 for k, v in by_child.pop(obj.pk, empty_child).items() if k != "child"})
+        for obj in child_rows_for(area, spec, units)
+    ]
+    children += [
+        ChildRow(None, {k: v or 0 for k, v in row.items() if k != "child"}) for row in by_child.values()
+    ]
+
+    rolls_up_legacy = (area is None or area.structure == Structure.CURRENT) and period.includes_legacy_years()
+    legacy_areas = []
+    if area is not None and area.structure == Structure.CURRENT and period.includes_legacy_years():
+        # 1 query: the pre-2025 areas of the same level that roll up into this one.
+        legacy_areas = list(
+            AdminArea.objects.legacy().filter(area.scope_q(""), level=area.level).order_by("name")[:20]
+        )
+
+    return Report(
+        area=area,
+        period=period,
+        previous=previous,
+        figures=figures,
+        previous_figures=previous_figures,
+        trend=trend,
+        kinds=kind_rows,
+        completeness_year=this_year,
+        units_total=sum(k.units for k in kinds.values()),
+        units_registered=sum(k.units_registered for k in kinds.values()),
+        missing_units=missing,
+        continuity=continuity,
+        child_spec=spec,
+        children=children,
+        rolls_up_legacy=rolls_up_legacy,
+        legacy_areas=legacy_areas,
+    )
+
+
+@dataclass
+class TableRow:
+    label: str
+    values: list
+    params: Optional[dict] = None  # list filters the row's count link adds; None: no link
+    target: object = None  # a child AdminArea or Unit the label links to
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list  # header of the value columns; the label column comes first
+    rows: list
+    label_header: str = ""
+    chart: str = ""  # "bar", "doughnut" or "line": drawn from the first value column(s)
+    note: str = ""
+    # Extra list filters for each value column's link; None: the column is not a count.
+    column_params: list = field(default_factory=lambda: [{}])
+    # Its numbers count units without a registration, listed on their own page.
+    counts_missing_units: bool = False
+    # Value columns hold numbers (right-aligned) rather than text.
+    numeric: bool = True
+
+
+def change_text(change):
+    """'tăng 120 (400,0%)', 'giảm 3 (25,0%)' or 'không đổi'; empty without a previous period."""
+    if change is None:
+        return ""
+    difference, percent = change
+    if difference == 0:
+        return str(_("không đổi"))
+    word = _("tăng") if difference > 0 else _("giảm")
+    text = f"{word} {abs(difference):,}".replace(",", ".")
+    if percent is not None:
+        text += f" ({abs(percent):.1f}%)".replace(".", ",")
+    return text
+
+
+def _choice_table(key, title, label_header, choices, prefix, param, figures, chart=""):
+    rows = [
+        TableRow(str(label), [figures[f"{prefix}__{value}"]], {param: value})
+        for value, label in choices.choices
+    ]
+    return Table(key, title, [_("Số mô hình")], rows, label_header=label_header, chart=chart)
+
+
+def report_tables(report, *, public=False):
+    """The report as tables: one source for the page, the Excel sheet and the CSV file."""
+    f = report.figures
+    previous_label = str(report.previous.label) if report.previous else ""
+    summary_rows = [
+        (_("Tổng số mô hình đăng ký"), "total", {}),
+        (_("Xây dựng mới"), "new", {"moi": "1"}),
+        (_("Củng cố, nâng cao (duy trì)"), "continued", {"moi": "0"}),
+        (_("Nhân rộng từ mô hình khác"), "replicated", {"nhan-rong": "1"}),
+        (_("Được đánh giá điển hình"), "exemplary", {"ket-qua": Outcome.EXEMPLARY}),
+        (_("Được khen thưởng"), "commended", {"trang-thai": Status.COMMENDED}),
+    ]
+    columns = [str(report.period.label)]
+    if report.previous:
+        columns += [previous_label, _("Tăng/giảm")]
+
+    def with_change(key):
+        values = [f[key]]
+        if report.previous:
+            values += [report.previous_figures[key], change_text(report.change(key))]
+        return values
+
+    tables = [
+        Table(
+            "tong-hop",
+            _("Tổng hợp"),
+            columns,
+            [TableRow(str(label), with_change(key), params) for label, key, params in summary_rows],
+            label_header=_("Chỉ tiêu"),
+        ),
+        _choice_table("linh-vuc", _("Theo lĩnh vực"), _("Lĩnh vực"), Field, "field", "linh-vuc", f, chart="doughnut"),
+        _choice_table("cap", _("Theo cấp"), _("Cấp"), Level, "level", "cap", f, chart="bar"),
+        Table(
+            "loai-don-vi",
+            _("Theo khối, loại đơn vị"),
+            [_("Số mô hình")],
+            [TableRow(row.kind.name, [row.registrations], {"loai-don-vi": row.kind.code}) for row in report.kinds],
+            label_header=_("Khối, loại đơn vị"),
+            chart="bar",
+        ),
+        _choice_table(
+            "loai-dien-hinh", _("Theo loại điển hình"), _("Loại điển hình"), ExemplarKind, "exemplar", "loai-dien-hinh", f),
+        Table(
+            "trang-thai",
+            _("Theo trạng thái"),
+            [_("Số mô hình")],
+            [
+                TableRow(str(label), [f[f"status__{value}"]], {"trang-thai": value})
+                for value, label in Status.choices
+                if value in (PUBLISHED_STATUSES if public else COUNTED_STATUSES)
+            ],
+            label_header=_("Trạng thái"),
+        ),
+        Table(
+            "ket-qua",
+            _("Theo kết quả đánh giá"),
+            [_("Số mô hình")],
+            [TableRow(str(label), [f[f"outcome__{value}"]], {"ket-qua": value}) for value, label in Outcome.choices]
+            + [
+                TableRow(
+                    str(_("Chưa đánh giá")),
+                    [f["total"] - sum(f[f"outcome__{value}"] for value in Outcome.values)],
+                    {"ket-qua": "chua"},
+                )
+            ],
+            label_header=_("Kết quả"),
+            chart="bar",
+        ),
+        Table(
+            "ket-qua-thuc-hien",
+            _("Kết quả thực hiện"),
+            columns,
+            [TableRow(str(RESULT_LABELS[name]), with_change(f"sum__{name}"), {}) for name in RESULT_FIGURES],
+            label_header=_("Chỉ tiêu"),
+        ),
+        Table(
+            "xu-huong",
+            _("Số mô hình qua các năm"),
+            [_("Tổng số"), _("Xây dựng mới"), _("Điển hình")],
+            [
+                TableRow(str(year), [figures["total"], figures["new"], figures["exemplary"]], {"nam": year})
+                for year, figures in report.trend
+            ],
+            label_header=_("Năm"),
+            chart="line",
+            column_params=[{}, {"moi": "1"}, {"ket-qua": Outcome.EXEMPLARY}],
+        ),
+        Table(
+            "muc-do-tham-gia",
+            _("Mức độ tham gia của các đơn vị năm %(year)s") % {"year": report.completeness_year},
+            [_("Số đơn vị"), _("Đã đăng ký"), _("Chưa đăng ký"), _("Tỷ lệ (%)")],
+            [
+                TableRow(
+                    row.kind.name,
+                    [row.units, row.units_registered, row.units_missing, row.percent],
+                    {"nam": report.completeness_year, "loai-don-vi": row.kind.code},
+                )
+                for row in report.kinds
+                if row.units
+            ]
+            + [
+                TableRow(
+                    str(_("Cộng")),
+                    [
+                        report.units_total,
+                        report.units_registered,
+                        report.units_missing,
+                        round(100 * report.units_registered / report.units_total) if report.units_total else None,
+                    ],
+                    {"nam": report.completeness_year},
+                )
+            ],
+            label_header=_("Khối, loại đơn vị"),
+            column_params=[None, None, {}, None],
+            counts_missing_units=True,
+        ),
+        Table(
+            "tiep-noi",
+            _("Mô hình năm %(year)s được duy trì sang năm %(next)s")
+            % {"year": report.continuity["year"], "next": report.completeness_year},
+            [_("Số mô hình")],
+            [
+                TableRow(str(_("Mô hình năm trước")), [report.continuity["total"]], {"nam": report.continuity["year"]}),
+                TableRow(
+                    str(_("Được duy trì, tiếp nối")),
+                    [report.continuity["continued"]],
+                    {"nam": report.continuity["year"], "tiep-noi": "co"},
+                ),
+                TableRow(
+                    str(_("Không tiếp tục")),
+                    [report.continuity["dropped"]],
+                    {"nam": report.continuity["year"], "tiep-noi": "khong"},
+                ),
+            ],
+            label_header=_("Chỉ tiêu"),
+        ),
+    ]
+    spec = report.child_spec
+    tables.append(
+        Table(
+            "chi-tiet",
+            _("Chi tiết theo %(what)s") % {"what": str(spec.title).lower()},
+            [_("Tổng số"), *[label for label in Field.labels], _("Mới"), _("Điển hình"), _("Người tham gia"),
+             _("Tiền vận động (đồng)")],
+            [
+                TableRow(
+                    child.obj.name if child.obj is not None else str(_("Chưa xác định địa bàn hiện nay")),
+                    [child.figures[key] for key in CHILD_AGGREGATES],
+                    _child_params(spec, child.obj),
+                    target=child.obj,
+                )
+                for child in report.children
+            ],
+            label_header=str(spec.title),
+            column_params=[{}, *[{"linh-vuc": value} for value in Field.values], {"moi": "1"},
+                           {"ket-qua": Outcome.EXEMPLARY}, None, None],
+            note=str(_("Xã cũ bị chia cho nhiều xã mới được tính vào xã kế thừa mặc định."))
+            if report.rolls_up_legacy and spec.column == "area__current_commune"
+            else "",
+        )
+    )
+    return tables
+
+
+def _child_params(spec, obj):
+    if obj is None:
+        return None
+    if spec.kind == "unit":
+        return {"don-vi": obj.pk}
+    return {"dia-ban": obj.code, "co-cau": obj.structure}
+
+
+def missing_units_table(report):
+    return Table(
+        "chua-dang-ky",
+        _("Đơn vị chưa đăng ký mô hình năm %(year)s") % {"year": report.completeness_year},
+        [_("Mã đơn vị"), _("Khối, loại đơn vị"), _("Địa bàn")],
+        [TableRow(unit.name, [unit.code, unit.kind.label, str(unit.area)]) for unit in report.missing_units],
+        label_header=_("Đơn vị"),
+        numeric=False,
+    )
+
+
+def area_within(outer, inner):
+    """Whether `inner` lies in `outer` (None: the whole country); mirrors AdminArea.scope_q without a query."""
+    if outer is None:
+        return True
+    if outer.structure == Structure.CURRENT:
+        column = "current_province_id" if outer.level == AreaLevel.PROVINCE else "current_commune_id"
+    elif outer.level == AreaLevel.PROVINCE:
+        column = "province_id"
+    elif outer.level == AreaLevel.DISTRICT:
+        column = "district_id"
+    else:
+        return inner.pk == outer.pk
+    return getattr(inner, column) == outer.pk

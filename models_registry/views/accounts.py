@@ -1,0 +1,35 @@
+"""Sign-in, sign-out and password change: Django's auth views with our templates."""
+from django.contrib.auth import views as auth_views
+from django.urls import reverse, reverse_lazy
+
+
+def landing_url(user):
+    """Where a user starts after signing in: their own workspace."""
+    if user.is_unit_account:
+        return reverse("unit_portal_home")
+    if user.is_superuser or user.is_area_staff:
+        return reverse("staff_home")
+    if user.is_area_leader:
+        return "/bao-cao/"
+    return "/"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "/"

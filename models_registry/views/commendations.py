@@ -1,0 +1,314 @@
+"""Staff pages for commendation rounds, proposals, decisions and certificates (/quan-ly/khen-thuong/).
+
+Objects are fetched through the *_for_user helpers (outside scope → 404); the rules in
+models_registry.commendations refuse forbidden actions (→ 403) and bad input (→ form errors).
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import commendations as rules
+from ..certificates import certificate_for, render_pdf
+from ..commendation_import import COLUMNS, ImportFailed, import_commendations
+from ..forms.commendations import (
+    AcceptForm,
+    CommendationImportForm,
+    DeclineForm,
+    DirectEntryForm,
+    ProposalForm,
+    RegistrationSearchForm,
+    RoundForm,
+)
+from ..models import CommendationForm, Level, ProposalStatus, Registration, Role
+from ..text import fold
+
+PAGE_SIZE = 50
+
+
+def _check_workspace(user):
+    if not (user.is_superuser or (user.role in (Role.STAFF, Role.LEADER) and user.area_id)):
+        raise PermissionDenied(_("Trang này dành cho cán bộ Ban Dân vận và lãnh đạo."))
+
+
+def get_round_for_user(user, pk):
+    return get_object_or_404(rules.rounds_for_user(user), pk=pk)
+
+
+def get_proposal_for_user(user, pk):
+    return get_object_or_404(rules.proposals_for_user(user), pk=pk)
+
+
+def get_commendation_for_user(user, pk):
+    return get_object_or_404(
+        rules.commendations_for_user(user).select_related("proposal__round__area", "registration__area"), pk=pk
+    )
+
+
+def _apply_errors(form, error):
+    """Put a rule's refusal on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def round_list(request):
+    _check_workspace(request.user)
+    today = timezone.localdate()
+    rounds = rules.rounds_for_user(request.user).annotate(
+        proposal_count=Count("proposals"),
+        pending_count=Count("proposals", filter=Q(proposals__status=ProposalStatus.PENDING)),
+    )
+    proposable = set(rules.rounds_open_to(request.user, today).values_list("pk", flat=True))
+    return render(request, "commendations/round_list.html", {
+        "rounds": rounds,
+        "today": today,
+        "proposable": proposable,
+        "can_create": request.user.is_area_staff,
+    })
+
+
+@login_required
+def round_create(request):
+    rules.check_may_create_round(request.user)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commendation_round = rules.create_round(request.user, **form.cleaned_data)
+        except rules.CommendationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã mở đợt “%(name)s”.") % {"name": commendation_round.name})
+            return redirect("commendations-round-detail", pk=commendation_round.pk)
+    return render(request, "commendations/round_form.html", {
+        "form": form,
+        "area": request.user.area,
+        "level": Level(rules.level_of_area(request.user.area)).label,
+    })
+
+
+@login_required
+def round_detail(request, pk):
+    _check_workspace(request.user)
+    commendation_round = get_round_for_user(request.user, pk)
+    proposals = rules.proposals_for_user(request.user).filter(round=commendation_round).select_related(
+        "commendation", "commendation__form"
+    ).order_by("status", "registration__name")
+    try:
+        rules.check_may_propose_to(request.user, commendation_round)
+        may_propose = rules.round_is_open(commendation_round)
+    except PermissionDenied:
+        may_propose = False
+    return render(request, "commendations/round_detail.html", {
+        "round": commendation_round,
+        "proposals": proposals,
+        "is_open": rules.round_is_open(commendation_round),
+        "may_propose": may_propose,
+        "may_decide": rules.may_decide(request.user, commendation_round),
+    })
+
+
+@login_required
+def proposal_create(request, pk):
+    commendation_round = get_round_for_user(request.user, pk)
+    rules.check_may_propose_to(request.user, commendation_round)
+    registrations = rules.proposable_registrations(request.user, commendation_round)
+    initial = {"registration": request.GET.get("mo-hinh")} if request.GET.get("mo-hinh", "").isdigit() else {}
+    form = ProposalForm(request.POST or None, registrations=registrations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = rules.propose(
+                request.user, commendation_round, data["registration"],
+                justification=data["justification"], reason_without_exemplary=data["reason_without_exemplary"],
+                votes_for=data["votes_for"], votes_against=data["votes_against"],
+                votes_present=data["votes_present"], vote_date=data["vote_date"],
+            )
+        except rules.CommendationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã gửi đề nghị khen thưởng “%(name)s”.") % {
+                "name": proposal.registration.name})
+            return redirect("commendations-proposal-detail", pk=proposal.pk)
+    return render(request, "commendations/proposal_form.html", {
+        "round": commendation_round,
+        "form": form,
+        "is_open": rules.round_is_open(commendation_round),
+        "has_choices": registrations.exists(),
+    })
+
+
+def _proposal_page(request, proposal, accept_form=None, decline_form=None, status=200):
+    registration = proposal.registration
+    may_decide = rules.may_decide(request.user, proposal.round) and proposal.status == ProposalStatus.PENDING
+    if may_decide:
+        accept_form = accept_form or AcceptForm(level=proposal.round.level, initial={
+            "authority": proposal.round.area.get_commission_name(),
+            "decision_date": timezone.localdate(),
+        })
+        decline_form = decline_form or DeclineForm()
+    return render(request, "commendations/proposal_detail.html", {
+        "proposal": proposal,
+        "registration": registration,
+        "assessments": registration.assessments.select_related("criterion").order_by("criterion__order"),
+        "reviews": registration.reviews.all(),
+        "exemplary": rules.has_exemplary_year_end(registration),
+        "may_decide": may_decide,
+        "accept_form": accept_form,
+        "decline_form": decline_form,
+        "commendation": getattr(proposal, "commendation", None),
+    }, status=status)
+
+
+@login_required
+def proposal_detail(request, pk):
+    _check_workspace(request.user)
+    return _proposal_page(request, get_proposal_for_user(request.user, pk))
+
+
+def _decision_target(request, pk):
+    """The proposal to decide on, or a redirect when it is already decided."""
+    proposal = get_proposal_for_user(request.user, pk)
+    if not rules.may_decide(request.user, proposal.round):
+        raise PermissionDenied(_("Chỉ cán bộ Ban Dân vận của %(area)s mới được quyết định đợt này.")
+                               % {"area": proposal.round.area})
+    if proposal.status != ProposalStatus.PENDING:
+        messages.error(request, _("Đề nghị này đã được quyết định."))
+        return proposal, redirect("commendations-proposal-detail", pk=proposal.pk)
+    return proposal, None
+
+
+@require_POST
+@login_required
+def proposal_accept(request, pk):
+    proposal, done = _decision_target(request, pk)
+    if done:
+        return done
+    form = AcceptForm(request.POST, level=proposal.round.level)
+    if form.is_valid():
+        try:
+            commendation = rules.accept(request.user, proposal, **form.cleaned_data)
+        except rules.CommendationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã quyết định khen thưởng: %(form)s.") % {"form": commendation.form.name})
+            return redirect("commendations-proposal-detail", pk=proposal.pk)
+    return _proposal_page(request, proposal, accept_form=form, status=400)
+
+
+@require_POST
+@login_required
+def proposal_decline(request, pk):
+    proposal, done = _decision_target(request, pk)
+    if done:
+        return done
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            rules.decline(request.user, proposal, note=form.cleaned_data["note"])
+        except rules.CommendationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi quyết định không khen thưởng."))
+            return redirect("commendations-proposal-detail", pk=proposal.pk)
+    return _proposal_page(request, proposal, decline_form=form, status=400)
+
+
+@login_required
+def commendation_list(request):
+    _check_workspace(request.user)
+    commendations = rules.commendations_for_user(request.user).order_by("-decision_date", "pk")
+    year = request.GET.get("nam", "")
+    level = request.GET.get("cap", "")
+    form_code = request.GET.get("hinh-thuc", "")
+    if year.isdigit():
+        commendations = commendations.filter(registration__year=int(year))
+    if level in Level.values:
+        commendations = commendations.filter(level=level)
+    if form_code:
+        commendations = commendations.filter(form__code=form_code)
+    page = Paginator(commendations, PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(request, "commendations/commendation_list.html", {
+        "page": page,
+        "levels": Level.choices,
+        "forms": CommendationForm.objects.all(),
+        "selected": {"nam": year, "cap": level, "hinh_thuc": form_code},
+        "can_enter": request.user.is_area_staff,
+    })
+
+
+@login_required
+def direct_entry(request):
+    rules.check_may_enter_directly(request.user)
+    chosen = request.GET.get("mo-hinh", "")
+    if not chosen.isdigit():
+        search = RegistrationSearchForm(request.GET or None)
+        found = []
+        if search.is_valid() and (search.cleaned_data["q"] or search.cleaned_data["nam"]):
+            found = rules.registrations_for_direct_entry(request.user)
+            if search.cleaned_data["q"]:
+                found = found.filter(search_text__contains=fold(search.cleaned_data["q"]))
+            if search.cleaned_data["nam"]:
+                found = found.filter(year=search.cleaned_data["nam"])
+            found = found.order_by("-year", "name")[:30]
+        return render(request, "commendations/direct_search.html", {"search": search, "found": found})
+
+    registration = get_object_or_404(Registration.objects.for_user(request.user).select_related("unit"), pk=chosen)
+    form = DirectEntryForm(request.POST or None, initial={
+        "authority": registration.area.get_commission_name(), "level": registration.level,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            rules.enter_directly(request.user, registration, **form.cleaned_data)
+        except rules.CommendationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi khen thưởng cho “%(name)s”.") % {"name": registration.name})
+            return redirect("commendations-list")
+    return render(request, "commendations/direct_entry.html", {"form": form, "registration": registration})
+
+
+@login_required
+def import_file(request):
+    rules.check_may_enter_directly(request.user)
+    form = CommendationImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_commendations(upload, name=upload.name, user=request.user)
+        except ImportFailed as failure:
+            errors = failure.errors
+        else:
+            messages.success(request, _("Đã nhập %(count)s khen thưởng từ tệp “%(name)s”.") % {
+                "count": batch.created_count, "name": batch.file_name})
+            return redirect("commendations-list")
+    return render(request, "commendations/import.html", {
+        "form": form, "errors": errors, "columns": COLUMNS.values(),
+    }, status=400 if errors else 200)
+
+
+@login_required
+def certificate(request, pk):
+    commendation = get_commendation_for_user(request.user, pk)
+    return render(request, "commendations/certificate.html", {
+        "commendation": commendation, "certificate": certificate_for(commendation),
+    })
+
+
+@login_required
+def certificate_pdf(request, pk):
+    commendation = get_commendation_for_user(request.user, pk)
+    certificate_data = certificate_for(commendation)
+    response = HttpResponse(render_pdf(certificate_data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate_data.file_name}"'
+    return response

@@ -1,0 +1,606 @@
+"""Leadership dashboards (/bao-cao/): figures for an area and a year or period, drill-down, exports.
+
+Query parameters: `dia-ban` an area code (today's structure unless `co-cau=cu`), `nam` a year,
+or `tu-nam` and `den-nam` a period. The area defaults to the viewer's own; an area outside
+the viewer's scope answers 404, so the parameters can never widen what a leader sees.
+"""
+import csv
+import datetime
+import io
+from html import escape
+from urllib.parse import urlencode
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Hidden, Layout, Row, Submit
+from crispy_forms.layout import Field as LayoutField
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..filters import filter_registrations
+from ..models import (
+    AdminArea,
+    AreaLevel,
+    ExemplarKind,
+    Field,
+    Level,
+    Outcome,
+    Registration,
+    Role,
+    Status,
+    Structure,
+    Unit,
+    UnitKind,
+)
+from ..reports import (
+    COUNTED_Q,
+    MISSING_UNITS_ON_PAGE,
+    Period,
+    area_within,
+    build_report,
+    change_text,
+    missing_units_table,
+    registered_in,
+    report_tables,
+    scoped,
+    units_without_registration,
+)
+
+LIST_PAGE_SIZE = 50
+# List filters the drill-down links add on top of the report's area and period.
+LIST_FILTERS = ("linh-vuc", "cap", "trang-thai", "loai-don-vi", "loai-dien-hinh", "don-vi")
+
+
+class PeriodForm(forms.Form):
+    """The year or period of a report, with Vietnamese parameter names as field names."""
+
+    def __init__(self, data, *, area=None, **kwargs):
+        super().__init__(data, **kwargs)
+        first, last = settings.FIRST_REGISTRATION_YEAR, datetime.date.today().year + 1
+        year = {"min_value": first, "max_value": last, "required": False}
+        messages = {
+            "invalid": _("Năm phải là một số, ví dụ 2024."),
+            "min_value": _("Năm phải từ %(first)s đến %(last)s.") % {"first": first, "last": last},
+            "max_value": _("Năm phải từ %(first)s đến %(last)s.") % {"first": first, "last": last},
+        }
+        self.fields["nam"] = forms.IntegerField(label=_("Năm"), error_messages=messages, **year)
+        self.fields["tu-nam"] = forms.IntegerField(label=_("Hoặc từ năm"), error_messages=messages, **year)
+        self.fields["den-nam"] = forms.IntegerField(label=_("đến năm"), error_messages=messages, **year)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "no-print"
+        hidden = [Hidden("dia-ban", area.code), Hidden("co-cau", area.structure)] if area is not None else []
+        self.helper.layout = Layout(
+            *hidden,
+            Row(
+                Column(LayoutField("nam", placeholder=str(datetime.date.today().year)), css_class="col-sm-3"),
+                Column("tu-nam", css_class="col-sm-3"),
+                Column("den-nam", css_class="col-sm-3"),
+                Column(Submit("", _("Xem báo cáo"), css_class="mt-sm-4"), css_class="col-sm-3"),
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        year, first, last = data.get("nam"), data.get("tu-nam"), data.get("den-nam")
+        if self.errors:
+            return data
+        if year is not None:
+            data["period"] = Period(year, year)
+        elif first is not None and last is not None:
+            if first > last:
+                raise forms.ValidationError(_("“Từ năm” phải nhỏ hơn hoặc bằng “đến năm”."))
+            data["period"] = Period(first, last)
+        elif first is not None or last is not None:
+            raise forms.ValidationError(_("Nhập cả “từ năm” và “đến năm”, hoặc chỉ một năm."))
+        else:
+            today = datetime.date.today().year
+            data["period"] = Period(today, today)
+        return data
+
+
+def require_report_viewer(user):
+    """Staff and leaders of an area, and superusers, see reports; anyone else is refused."""
+    if user.is_superuser or (user.role in (Role.STAFF, Role.LEADER) and user.area_id):
+        return
+    raise PermissionDenied(_("Tài khoản này không xem được báo cáo."))
+
+
+def resolve_area(params, base_area):
+    """The area asked for in `params`, which must lie inside `base_area` (None: everywhere)."""
+    code = (params.get("dia-ban") or "").strip()
+    if not code:
+        return base_area
+    structure = Structure.LEGACY if params.get("co-cau") == Structure.LEGACY else Structure.CURRENT
+    area = (
+        AdminArea.objects.filter(structure=structure, code=code)
+        .select_related("province", "district", "current_province", "current_commune")
+        .first()
+    )
+    if area is None or not area_within(base_area, area):
+        raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
+    return area
+
+
+def breadcrumbs(base_area, area, report_url, period_params):
+    """(label, url) of the area's ancestors from the viewer's own area down, in the area's structure."""
+    chain = []
+    if area is not None:
+        # The ids are on the row: no query for an area that is its own province.
+        chain = [
+            getattr(area, name) for name in ("province", "district")
+            if getattr(area, f"{name}_id") not in (None, area.pk)
+        ]
+    visible = [a for a in chain + [area] if a is not None and area_within(base_area, a)]
+    if base_area is not None and base_area not in visible:
+        visible.insert(0, base_area)
+    crumbs = [(_("Toàn quốc"), build_url(report_url, period_params))] if base_area is None else []
+    crumbs += [(str(a), build_url(report_url, {**area_params(a), **period_params})) for a in visible]
+    return crumbs
+
+
+def area_params(area):
+    return {} if area is None else {"dia-ban": area.code, "co-cau": area.structure}
+
+
+def build_url(path, params):
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def number_formatter():
+    """Format integers with the active language's thousand separator (1.234.567 in Vietnamese).
+
+    Done once per request rather than through `intcomma` per cell: a province table has
+    over a thousand numbers, and the template filter is the slowest part of the page.
+    """
+    separator = formats.get_format("THOUSAND_SEPARATOR")
+
+    def display(value):
+        if value is None:
+            return "–"
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", separator)
+        return value
+
+    return display
+
+
+def cells_html(cells, numeric=True):
+    # A province's drill-down table has over a thousand cells: built here in one pass,
+    # every value and URL escaped, rather than through several template nodes per cell.
+    opening = '<td class="text-end">' if numeric else "<td>"
+    parts = []
+    for value, url in cells:
+        text = escape(str(value))
+        if url:
+            text = f'<a href="{escape(url)}">{text}</a>'
+        parts.append(f"{opening}{text}</td>")
+    return mark_safe("".join(parts))
+
+
+def link_tables(tables, *, report_url, list_url, base_params, missing_url=None):
+    """Give each row the URLs its label and its numbers link to, its numbers formatted for
+    display, and each table its chart data."""
+    display = number_formatter()
+    for table in tables:
+        target = missing_url if table.counts_missing_units else list_url
+        # Each value column adds the same filters on every row: encode them once.
+        extras = [None if extra is None else (f"&{urlencode(extra)}" if extra else "") for extra in table.column_params]
+        for row in table.rows:
+            shown = [display(value) for value in row.values]
+            row.label_url = None
+            row.cells = [(text, None) for text in shown]
+            if row.params is not None:
+                params = {**base_params, **row.params}
+                if "nam" in row.params:
+                    params.pop("tu-nam", None)
+                    params.pop("den-nam", None)
+                query = urlencode(params)
+                if row.target is not None and "dia-ban" in row.params:
+                    row.label_url = f"{report_url}?{query}"
+                if target:
+                    row.cells = [
+                        (text, None if extra is None else f"{target}?{query}{extra}")
+                        for text, extra in zip(shown, extras + [None] * len(shown), strict=False)
+                    ]
+            row.cells_html = cells_html(row.cells, table.numeric)
+        table.chart_data = chart_data(table) if table.chart else None
+    return tables
+
+
+def chart_data(table):
+    series = table.columns if table.chart == "line" else table.columns[:1]
+    return {
+        "id": f"du-lieu-{table.key}",
+        "type": table.chart,
+        "labels": [row.label for row in table.rows],
+        "datasets": [
+            {"label": str(name), "data": [row.values[i] for row in table.rows]} for i, name in enumerate(series)
+        ],
+    }
+
+
+HEADLINE = (
+    (gettext_lazy("Mô hình đăng ký"), "total"),
+    (gettext_lazy("Xây dựng mới"), "new"),
+    (gettext_lazy("Điển hình"), "exemplary"),
+    (gettext_lazy("Được khen thưởng"), "commended"),
+    (gettext_lazy("Người tham gia"), "sum__participants"),
+    (gettext_lazy("Tiền vận động (đồng)"), "sum__money_mobilised"),
+)
+
+
+def headline(report):
+    return [(label, report.figures[key], change_text(report.change(key))) for label, key in HEADLINE]
+
+
+def current_area_of(area):
+    """Today's area a pre-2025 one rolls up into (its default successor commune, or its province)."""
+    if area is None or area.is_current:
+        return None
+    if area.level == AreaLevel.COMMUNE and area.current_commune_id:
+        return area.current_commune
+    return area.current_province
+
+
+def report_page(request, *, base_area, registrations, units, counted_q, public, report_url, list_url, missing_url=None):
+    """Shared by the leaders' dashboard and the public statistics."""
+    area = resolve_area(request.GET, base_area)
+    form = PeriodForm(request.GET, area=area)
+    context = {"form": form, "area": area, "public": public, "report_url": report_url}
+    if not form.is_valid():
+        context["crumbs"] = breadcrumbs(base_area, area, report_url, {})
+        return render(request, "reports/dashboard.html", context, status=400)
+    period = form.cleaned_data["period"]
+    context["crumbs"] = breadcrumbs(base_area, area, report_url, period.params)
+    # A commune's few missing units are listed on the page; above that the number links to their list.
+    inline_missing = not public and area is not None and area.level == AreaLevel.COMMUNE
+    report = build_report(
+        registrations, units, area, period, counted_q=counted_q, missing_limit=MISSING_UNITS_ON_PAGE if inline_missing else 0
+    )
+    base_params = {**area_params(area), **period.params}
+    tables = link_tables(
+        report_tables(report, public=public),
+        report_url=report_url,
+        list_url=list_url,
+        base_params=base_params,
+        missing_url=missing_url,
+    )
+    context.update(
+        report=report,
+        period=period,
+        tables={table.key.replace("-", "_"): table for table in tables},
+        missing=link_tables([missing_units_table(report)], report_url=report_url, list_url=None, base_params=base_params)[0]
+        if inline_missing
+        else None,
+        commission=area.get_commission_name() if area is not None else _("Ban Dân vận"),
+        export_params=urlencode(base_params),
+        period_query=urlencode(period.params),
+        headline=headline(report),
+        current_area=current_area_of(area),
+        missing_list_url=build_url(missing_url, {**area_params(area), "nam": period.year_to}) if missing_url else None,
+    )
+    return render(request, "reports/dashboard.html", context)
+
+
+def viewer_scope(request):
+    require_report_viewer(request.user)
+    user = request.user
+    base_area = user.area if user.area_id else None
+    return (
+        base_area,
+        Registration.objects.for_user(user),
+        Unit.objects.for_user(user),
+    )
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    base_area, registrations, units = viewer_scope(request)
+    return report_page(
+        request,
+        base_area=base_area,
+        registrations=registrations,
+        units=units,
+        counted_q=COUNTED_Q,
+        public=False,
+        report_url=reverse("reports-dashboard"),
+        list_url=reverse("reports-registrations"),
+        missing_url=reverse("reports-missing-units"),
+    )
+
+
+def filtered_registrations(params, registrations, area, period, counted_q=COUNTED_Q):
+    """Registrations behind one number of a report: its area, period and list filters."""
+    registrations = registrations.filter(year__gte=period.year_from, year__lte=period.year_to)
+    if area is not None:
+        registrations = registrations.filter(area.scope_q("area"))
+    registrations = filter_registrations(registrations, {k: params[k] for k in LIST_FILTERS if k in params})
+    if params.get("moi") in ("1", "0"):
+        registrations = registrations.filter(is_new=params["moi"] == "1")
+    if params.get("nhan-rong") == "1":
+        registrations = registrations.filter(replicates__isnull=False)
+    outcome = params.get("ket-qua")
+    if outcome == "chua":
+        registrations = registrations.filter(outcome="")
+    elif outcome:
+        registrations = registrations.filter(outcome=outcome)
+    if params.get("tiep-noi") in ("co", "khong") and period.is_single:
+        carried = Exists(
+            Registration.objects.filter(counted_q, continues=OuterRef("pk"), year=period.year_to + 1)
+        )
+        registrations = registrations.filter(carried if params["tiep-noi"] == "co" else ~carried)
+    return registrations
+
+
+def describe_filters(params, period):
+    """The list filters in words, so a list reached from a number says what it counts."""
+    words = []
+    for param, choices, title in (
+        ("linh-vuc", Field, _("Lĩnh vực")),
+        ("cap", Level, _("Cấp")),
+        ("trang-thai", Status, _("Trạng thái")),
+        ("loai-dien-hinh", ExemplarKind, _("Loại điển hình")),
+        ("ket-qua", Outcome, _("Kết quả")),
+    ):
+        if params.get(param) in choices.values:
+            words.append(f"{title}: {choices(params[param]).label}")
+    if params.get("ket-qua") == "chua":
+        words.append(_("Chưa đánh giá"))
+    if params.get("moi") in ("1", "0"):
+        words.append(_("Xây dựng mới") if params["moi"] == "1" else _("Củng cố, nâng cao"))
+    if params.get("nhan-rong") == "1":
+        words.append(_("Nhân rộng từ mô hình khác"))
+    if params.get("tiep-noi") in ("co", "khong") and period.is_single:
+        words.append(
+            (_("Được duy trì sang năm %(year)s") if params["tiep-noi"] == "co" else _("Không tiếp tục năm %(year)s"))
+            % {"year": period.year_to + 1}
+        )
+    kind = UnitKind.objects.filter(code=params.get("loai-don-vi", "")).first() if params.get("loai-don-vi") else None
+    if kind is not None:
+        words.append(f"{_('Khối, loại đơn vị')}: {kind.name}")
+    unit = Unit.objects.filter(pk=params["don-vi"]).first() if params.get("don-vi", "").isdigit() else None
+    if unit is not None:
+        words.append(f"{_('Đơn vị')}: {unit.name}")
+    return words
+
+
+def list_page(request, *, base_area, registrations, counted_q, public, report_url):
+    area = resolve_area(request.GET, base_area)
+    form = PeriodForm(request.GET, area=area)
+    context = {"form": form, "area": area, "public": public}
+    if not form.is_valid():
+        context["crumbs"] = breadcrumbs(base_area, area, report_url, {})
+        return render(request, "reports/registration_list.html", context, status=400)
+    period = form.cleaned_data["period"]
+    context["crumbs"] = breadcrumbs(base_area, area, report_url, period.params)
+    rows = filtered_registrations(request.GET, registrations, area, period, counted_q)
+    rows = rows.select_related("unit", "area", "unit_kind").order_by("-year", "area__name", "unit__name", "name")
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context.update(
+        period=period,
+        page=page,
+        filters=describe_filters(request.GET, period),
+        page_params=params.urlencode(),
+        back_url=build_url(report_url, {**area_params(area), **period.params}),
+    )
+    return render(request, "reports/registration_list.html", context)
+
+
+@require_GET
+@login_required
+def missing_units(request):
+    """The units of an area with no registration in a year (optionally of one kind of unit)."""
+    base_area, registrations, units = viewer_scope(request)
+    area = resolve_area(request.GET, base_area)
+    form = PeriodForm(request.GET, area=area)
+    context = {"form": form, "area": area, "public": False}
+    report_url = reverse("reports-dashboard")
+    if not form.is_valid():
+        context["crumbs"] = breadcrumbs(base_area, area, report_url, {})
+        return render(request, "reports/missing_units.html", context, status=400)
+    year = form.cleaned_data["period"].year_to
+    registrations, units = scoped(registrations.filter(COUNTED_Q), units.filter(is_active=True), area)
+    kind = UnitKind.objects.filter(code=request.GET.get("loai-don-vi", "")).first()
+    if kind is not None:
+        units = units.filter(Q(kind=kind) | Q(kind__parent=kind))
+    page = Paginator(units_without_registration(units, registered_in(registrations, year)), LIST_PAGE_SIZE).get_page(
+        request.GET.get("trang")
+    )
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context.update(
+        year=year,
+        kind=kind,
+        page=page,
+        page_params=params.urlencode(),
+        crumbs=breadcrumbs(base_area, area, report_url, {"nam": year}),
+        back_url=build_url(report_url, {**area_params(area), "nam": year}),
+    )
+    return render(request, "reports/missing_units.html", context)
+
+
+@require_GET
+@login_required
+def registration_list(request):
+    base_area, registrations, _units = viewer_scope(request)
+    return list_page(
+        request,
+        base_area=base_area,
+        registrations=registrations.filter(COUNTED_Q),
+        counted_q=COUNTED_Q,
+        public=False,
+        report_url=reverse("reports-dashboard"),
+    )
+
+
+def export_report(request):
+    """The report for the export views: (area, period, report, tables), or raises."""
+    base_area, registrations, units = viewer_scope(request)
+    area = resolve_area(request.GET, base_area)
+    form = PeriodForm(request.GET, area=area)
+    if not form.is_valid():
+        return area, None, None, form
+    period = form.cleaned_data["period"]
+    report = build_report(registrations, units, area, period, missing_limit=None)
+    tables = report_tables(report) + [missing_units_table(report)]
+    return area, period, report, tables
+
+
+def export_filename(area, period, extension):
+    place = area.code if area is not None else "toan-quoc"
+    years = f"{period.year_from}" if period.is_single else f"{period.year_from}-{period.year_to}"
+    return f"bao-cao-dan-van-kheo-{place}-{years}.{extension}"
+
+
+def invalid_export(form):
+    messages = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+    return HttpResponse(
+        _("Không xuất được báo cáo: %(errors)s") % {"errors": messages},
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_GET
+@login_required
+def export_xlsx(request):
+    area, period, report, tables = export_report(request)
+    if report is None:
+        return invalid_export(tables)
+    content = report_workbook(area, period, tables, made_on=timezone.localdate())
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(area, period, "xlsx")}"'
+    return response
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def safe_cell(value):
+    """Neutralise spreadsheet formulas in CSV cells."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return "" if value is None else value
+
+
+@require_GET
+@login_required
+def export_csv(request):
+    area, period, report, tables = export_report(request)
+    if report is None:
+        return invalid_export(tables)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Báo cáo phong trào thi đua “Dân vận khéo”")])
+    writer.writerow([_("Địa bàn"), str(area) if area is not None else _("Toàn quốc")])
+    writer.writerow([_("Thời gian"), str(period.label)])
+    writer.writerow([_("Ngày lập"), timezone.localdate().strftime("%d/%m/%Y")])
+    for table in tables:
+        writer.writerow([])
+        writer.writerow([str(table.title)])
+        writer.writerow([str(table.label_header), *[str(c) for c in table.columns]])
+        for row in table.rows:
+            writer.writerow([safe_cell(row.label), *[safe_cell(v) for v in row.values]])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(area, period, "csv")}"'
+    return response
+
+
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F2E6E6")
+
+
+def report_workbook(area, period, tables, *, made_on):
+    """A printable A4 sheet: heading, the tables, and a signature block for the head of the commission."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Báo cáo")
+    width = max(len(table.columns) for table in tables) + 1
+    commission = str(area.get_commission_name() if area is not None else _("Ban Dân vận"))
+    place = str(area) if area is not None else _("Toàn quốc")
+
+    def put(row, column, value, **style):
+        cell = sheet.cell(row=row, column=column, value="" if value is None else value)
+        if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+            # Stored as text, never as a formula; the sheet shows exactly what the page does.
+            cell.data_type = "s"
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    def merged(row, text, **style):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        return put(row, 1, text, alignment=Alignment(horizontal="center", wrap_text=True), **style)
+
+    def right(row, text, **style):
+        # The right-hand block of an official document: the last three columns, centred.
+        sheet.merge_cells(start_row=row, start_column=width - 2, end_row=row, end_column=width)
+        return put(row, width - 2, text, alignment=Alignment(horizontal="center"), **style)
+
+    put(1, 1, commission.upper(), font=Font(bold=True))
+    right(1, _("ĐẢNG CỘNG SẢN VIỆT NAM"), font=Font(bold=True))
+    right(2, _("Ngày lập: %(date)s") % {"date": made_on.strftime("%d/%m/%Y")}, font=Font(italic=True))
+    merged(4, _("BÁO CÁO KẾT QUẢ PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO”"), font=Font(bold=True, size=14))
+    merged(5, _("Địa bàn: %(place)s") % {"place": place}, font=Font(bold=True))
+    merged(6, str(period.label), font=Font(bold=True))
+
+    row = 8
+    for table in tables:
+        put(row, 1, str(table.title), font=Font(bold=True, size=12))
+        row += 1
+        for column, header in enumerate([table.label_header, *table.columns], start=1):
+            put(row, column, str(header), font=Font(bold=True), fill=HEADER_FILL, border=BOX,
+                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        row += 1
+        for table_row in table.rows:
+            put(row, 1, table_row.label, border=BOX, alignment=Alignment(wrap_text=True, vertical="top"))
+            for column, value in enumerate(table_row.values, start=2):
+                cell = put(row, column, value, border=BOX)
+                if isinstance(value, int):
+                    cell.number_format = "#,##0"
+            row += 1
+        if table.note:
+            put(row, 1, table.note, font=Font(italic=True))
+            row += 1
+        row += 1
+
+    row += 1
+    right(row, _("TM. %(commission)s") % {"commission": commission.upper()}, font=Font(bold=True))
+    right(row + 1, _("TRƯỞNG BAN"), font=Font(bold=True))
+    right(row + 2, _("(Ký, ghi rõ họ tên, đóng dấu)"), font=Font(italic=True))
+
+    sheet.column_dimensions["A"].width = 42
+    for column in range(2, width + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 15
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE if width > 6 else sheet.ORIENTATION_PORTRAIT
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.oddFooter.center.text = _("Trang &P / &N")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,193 @@
+"""The staff workspace (/quan-ly/): queue, lists, review actions and closing a year."""
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import workflow
+from ..filters import filter_registrations
+from ..forms.registration import RegistrationForm, staff_units
+from ..forms.staff import AssessmentForm, RegistrationFilterForm, ReturnForm, ReviewForm, close_year_form
+from ..models import CriteriaSet, Registration, ReviewKind, Status, UnitKind, YearClosure
+from .registrations import STAFF, edit_registration, get_registration_for_user, reviewer_required, workspace_required
+
+LIST_COLUMNS = ("unit", "area", "unit_kind")
+REVIEW_KINDS = {"so-ket": ReviewKind.MID_YEAR, "tong-ket": ReviewKind.YEAR_END}
+
+
+@workspace_required
+def home(request):
+    """The queue: submitted registrations waiting for a decision, oldest first, with counts by status."""
+    visible = Registration.objects.for_user(request.user)
+    this_year = datetime.date.today().year
+    year = _int(request.GET.get("nam")) or this_year
+    counts = dict(visible.filter(year=year).values_list("status").annotate(n=Count("pk")).order_by())
+    queue = visible.filter(status=Status.SUBMITTED).select_related(*LIST_COLUMNS).order_by("updated_at")
+    return render(request, "staff/home.html", {
+        "queue": queue[:200],
+        "queue_total": queue.count(),
+        "year": year,
+        "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+        "year_total": sum(counts.values()),
+        "area": request.user.area,
+        "can_act": workflow.is_reviewer(request.user),
+    })
+
+
+@workspace_required
+def registration_list(request):
+    visible = Registration.objects.for_user(request.user)
+    registrations = filter_registrations(visible, request.GET).select_related(*LIST_COLUMNS).order_by(
+        "-year", "unit__name", "name")
+    page = Paginator(registrations, 50).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(request, "staff/registrations.html", {
+        "page": page,
+        "filter_form": RegistrationFilterForm(request.GET or None, unit_kinds=UnitKind.objects.select_related("parent")),
+        "query": query.urlencode(),
+        "can_act": workflow.is_reviewer(request.user),
+    })
+
+
+@reviewer_required
+def registration_create(request):
+    units = staff_units(request.user)
+    unit = units.filter(pk=_int(request.GET.get("don-vi"))).first()
+    form = RegistrationForm(request.POST or None, units=units, unit=unit,
+                            initial={"year": datetime.date.today().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = workflow.create(form.instance, request.user)
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã nhập mô hình thay đơn vị (bản nháp)."))
+            return redirect("staff_registration", registration.pk)
+    return render(request, "registrations/form.html", {
+        "form": form, "workspace": STAFF, "title": _("Nhập mô hình thay đơn vị"),
+        "cancel_url": reverse("staff_registrations"),
+    })
+
+
+@reviewer_required
+def registration_edit(request, pk):
+    registration = get_registration_for_user(request.user, pk)
+    return edit_registration(request, pk, STAFF, form_kwargs={"units": staff_units(request.user, registration.unit_id)},
+                             title=_("Sửa, bổ sung mô hình"))
+
+
+@require_POST
+@reviewer_required
+def accept(request, pk):
+    registration = get_registration_for_user(request.user, pk)
+    try:
+        workflow.accept(registration, request.user, version=_int(request.POST.get("version")))
+    except workflow.WorkflowError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(request, _("Đã duyệt mô hình “%(name)s”.") % {"name": registration.name})
+    # Accepting from the queue returns to the queue, so staff can work through it.
+    if request.POST.get("tiep") == "hang-cho":
+        return redirect("staff_home")
+    return redirect("staff_registration", registration.pk)
+
+
+@reviewer_required
+def return_registration(request, pk):
+    registration = get_registration_for_user(request.user, pk)
+    workflow.require(workflow.permissions_for(request.user, registration).return_,
+                     _("Chỉ trả lại được mô hình đang chờ duyệt."))
+    form = ReturnForm(request.POST or None, initial={"version": registration.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.return_with_reason(registration, request.user, form.cleaned_data["reason"],
+                                        version=form.cleaned_data.get("version"))
+        except workflow.WorkflowError as error:
+            messages.warning(request, str(error))
+        else:
+            messages.success(request, _("Đã trả lại mô hình cho đơn vị kèm lý do."))
+        return redirect("staff_registration", registration.pk)
+    return render(request, "staff/return.html", {"form": form, "registration": registration})
+
+
+@reviewer_required
+def assess(request, pk):
+    registration = get_registration_for_user(request.user, pk)
+    workflow.require(workflow.permissions_for(request.user, registration).assess,
+                     _("Chỉ đánh giá tiêu chí với mô hình đã gửi hoặc đã duyệt."))
+    criteria_set = CriteriaSet.for_kind(registration.unit_kind, registration.year)
+    criteria = criteria_set.criteria.all() if criteria_set else []
+    form = AssessmentForm(
+        request.POST or None, criteria=criteria, attachments=registration.attachments.all(),
+        assessments={a.criterion_id: a for a in registration.assessments.all()},
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = workflow.assess_criteria(registration, request.user, form.assessment_rows())
+        messages.success(request, _("Đã lưu đánh giá tiêu chí.") if changes else _("Không có thay đổi nào."))
+        return redirect("staff_registration", registration.pk)
+    return render(request, "staff/assess.html", {
+        "form": form, "registration": registration, "criteria_set": criteria_set,
+    })
+
+
+@reviewer_required
+def review(request, pk, kind):
+    if kind not in REVIEW_KINDS:
+        raise Http404
+    review_kind = REVIEW_KINDS[kind]
+    registration = get_registration_for_user(request.user, pk)
+    workflow.require(workflow.permissions_for(request.user, registration).review,
+                     _("Chỉ sơ kết, tổng kết được mô hình đã duyệt."))
+    existing = registration.reviews.filter(kind=review_kind).first()
+    initial = {"review_date": datetime.date.today()}
+    if existing:
+        initial = {"review_date": existing.review_date, "outcome": existing.outcome, "summary": existing.summary}
+    form = ReviewForm(request.POST or None, kind=review_kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.record_review(registration, request.user, kind=review_kind, **form.cleaned_data)
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu %(kind)s.") % {"kind": review_kind.label.lower()})
+            return redirect("staff_registration", registration.pk)
+    return render(request, "staff/review.html", {
+        "form": form, "registration": registration, "kind_label": review_kind.label, "existing": existing,
+    })
+
+
+@reviewer_required
+def close_year(request):
+    user = request.user
+    if not (user.is_superuser or user.is_area_staff):
+        raise PermissionDenied(_("Chỉ cán bộ của một địa bàn mới khóa sổ được."))
+    form = close_year_form(request.POST or None, user)
+    if request.method == "POST" and form.is_valid():
+        area = form.cleaned_data.get("area") or user.area
+        try:
+            workflow.close_year(user, area, form.cleaned_data["year"])
+        except workflow.WorkflowError as error:
+            form.add_error("year", str(error))
+        else:
+            messages.success(request, _("Đã khóa sổ năm %(year)s cho %(area)s.")
+                             % {"year": form.cleaned_data["year"], "area": area})
+            return redirect("staff_close_year")
+    closures = YearClosure.objects.select_related("area", "closed_by").order_by("-year")
+    if not user.is_superuser:
+        closures = closures.filter(area=user.area)
+    return render(request, "staff/close_year.html", {"form": form, "closures": closures, "area": user.area})
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

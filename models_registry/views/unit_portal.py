@@ -1,0 +1,68 @@
+"""The unit portal (/don-vi/): a unit's own registrations, year by year."""
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import workflow
+from ..forms.registration import RegistrationForm, prefill_from
+from ..models import Registration
+from .registrations import get_registration_for_user, unit_required
+
+
+@unit_required
+def home(request):
+    unit = request.user.unit
+    this_year = datetime.date.today().year
+    registrations = list(
+        Registration.objects.for_user(request.user).select_related("continues").order_by("-year", "name")
+    )
+    years = {}
+    for registration in registrations:
+        years.setdefault(registration.year, []).append(registration)
+    last_year = years.get(this_year - 1, [])
+    continued = set(
+        Registration.objects.filter(continues__in=last_year).values_list("continues_id", flat=True)
+    ) if last_year else set()
+    return render(request, "unit_portal/home.html", {
+        "unit": unit,
+        "this_year": this_year,
+        "years": sorted(years.items(), reverse=True),
+        "missing_this_year": this_year not in years,
+        "to_continue": [r for r in last_year if r.pk not in continued and r.status != "withdrawn"],
+        "returned_count": sum(1 for r in registrations if r.status == "returned"),
+    })
+
+
+@unit_required
+def create(request):
+    unit = request.user.unit
+    this_year = datetime.date.today().year
+    earlier = None
+    initial = {"year": this_year}
+    if request.GET.get("tiep-noi"):
+        earlier = get_registration_for_user(request.user, _pk(request.GET["tiep-noi"]))
+        initial = prefill_from(earlier, max(this_year, earlier.year + 1))
+    form = RegistrationForm(request.POST or None, initial=initial, unit=unit, instance=Registration(unit=unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = workflow.create(form.instance, request.user)
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu bản nháp. Kiểm tra lại rồi bấm “Gửi duyệt” khi sẵn sàng."))
+            return redirect("unit_portal_registration", registration.pk)
+    return render(request, "registrations/form.html", {
+        "form": form, "workspace": "unit", "earlier": earlier,
+        "title": _("Tiếp nối mô hình năm trước") if earlier else _("Đăng ký mô hình mới"),
+        "cancel_url": reverse("unit_portal_home"),
+    })
+
+
+def _pk(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,286 @@
+"""The staff workspace (/quan-ly/): queue, list, decisions, entering on a unit's behalf, criteria, reviews, closing."""
+import datetime
+
+import pytest
+
+from models_registry import audit
+from models_registry.models import (
+    Action,
+    CriteriaSet,
+    Criterion,
+    Outcome,
+    Registration,
+    RegistrationEvent,
+    Source,
+    Status,
+    YearClosure,
+)
+from tests.factories import make_portal_world, make_registration, make_unit
+
+pytestmark = pytest.mark.django_db
+YEAR = datetime.date.today().year
+
+VALID = {
+    "year": YEAR, "name": "Dân vận khéo trong cải cách hành chính", "field": "political_system",
+    "level": "grassroots", "exemplar_kind": "collective", "is_new": "on", "objectives": "Không để hồ sơ trễ hạn",
+    "content": "Một cửa, một lần", "success_indicators": "100% hồ sơ đúng hạn",
+}
+
+
+@pytest.fixture
+def world():
+    return make_portal_world()
+
+
+@pytest.fixture
+def staff_client(client, world):
+    client.force_login(world.canbo_xa)
+    return client
+
+
+def test_queue_lists_submitted_registrations_of_the_area_only(staff_client, world):
+    make_registration(world.unit_a, year=YEAR, name="Chờ duyệt trong xã", status=Status.SUBMITTED)
+    make_registration(world.unit_a, year=YEAR, name="Bản nháp trong xã")
+    outsider = make_unit(world.commune_y, kind=world.kind)
+    make_registration(outsider, year=YEAR, name="Chờ duyệt xã khác", status=Status.SUBMITTED)
+    page = staff_client.get("/quan-ly/").content.decode()
+    assert "Chờ duyệt trong xã" in page
+    assert "Bản nháp trong xã" not in page
+    assert "Chờ duyệt xã khác" not in page
+
+
+def test_queue_counts_registrations_by_status(staff_client, world):
+    for _n in range(3):
+        make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    response = staff_client.get("/quan-ly/")
+    counts = {value: count for value, _label, count in response.context["counts"]}
+    assert (counts[Status.SUBMITTED], counts[Status.DRAFT], response.context["queue_total"]) == (3, 0, 3)
+
+
+def test_province_staff_sees_every_commune_in_the_queue(client, world):
+    outsider = make_unit(world.commune_y, kind=world.kind)
+    make_registration(outsider, year=YEAR, name="Chờ duyệt xã Yên Thế", status=Status.SUBMITTED)
+    client.force_login(world.canbo_tinh)
+    assert "Chờ duyệt xã Yên Thế" in client.get("/quan-ly/").content.decode()
+
+
+def test_accept_from_the_page(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    response = staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/duyet/", {"version": 1})
+    assert response.url == f"/quan-ly/mo-hinh/{registration.pk}/"
+    registration.refresh_from_db()
+    assert registration.status == Status.ACCEPTED
+
+
+def test_double_clicked_accept_acts_once(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    for _ in range(2):
+        staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/duyet/", {"version": 1, "tiep": "hang-cho"})
+    assert RegistrationEvent.objects.filter(registration=registration, action=Action.ACCEPTED).count() == 1
+
+
+def test_return_with_a_reason_the_unit_sees(staff_client, client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/tra-lai/", {"reason": "Thiếu tiêu chí đo được",
+                                                                       "version": 1})
+    registration.refresh_from_db()
+    assert (registration.status, registration.return_reason) == (Status.RETURNED, "Thiếu tiêu chí đo được")
+    client.force_login(world.donvi_a)
+    assert "Thiếu tiêu chí đo được" in client.get(f"/don-vi/mo-hinh/{registration.pk}/").content.decode()
+
+
+def test_return_without_a_reason_changes_nothing(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    response = staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/tra-lai/", {"reason": "  ", "version": 1})
+    assert "Hãy ghi lý do trả lại để đơn vị biết cần sửa gì." in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMITTED
+
+
+def test_staff_enters_a_registration_for_a_unit_in_scope(staff_client, world):
+    response = staff_client.post("/quan-ly/mo-hinh/them/", {**VALID, "unit": world.unit_b.pk})
+    registration = Registration.objects.get()
+    assert response.url == f"/quan-ly/mo-hinh/{registration.pk}/"
+    assert (registration.unit, registration.area) == (world.unit_b, world.commune_x)
+    assert RegistrationEvent.objects.get(registration=registration).actor == world.canbo_xa
+
+
+def test_staff_cannot_enter_for_a_unit_outside_the_area(staff_client, world):
+    outsider = make_unit(world.commune_y, kind=world.kind)
+    response = staff_client.post("/quan-ly/mo-hinh/them/", {**VALID, "unit": outsider.pk})
+    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_unit_choices_are_limited_to_the_staff_scope(staff_client, world):
+    make_unit(world.commune_y, kind=world.kind, name="Đơn vị xã khác")
+    page = staff_client.get("/quan-ly/mo-hinh/them/").content.decode()
+    assert world.unit_a.name in page and "Đơn vị xã khác" not in page
+
+
+def test_staff_correction_is_in_the_history_with_the_staff_name(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED, name="Tên gõ sai")
+    staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/sua/", {**VALID, "unit": world.unit_a.pk, "version": 1})
+    event = RegistrationEvent.objects.get(registration=registration, action=Action.EDITED)
+    assert (event.actor, event.changes["name"]) == (world.canbo_xa, ["Tên gõ sai", VALID["name"]])
+
+
+def test_history_shows_changes_made_in_the_admin_and_by_import(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR)
+    audit.record(registration, Action.EDITED, actor=world.admin, source=Source.ADMIN,
+                 changes={"field": ["economy", "culture_society"]}, reason="Sửa lĩnh vực theo công văn")
+    audit.record(registration, Action.IMPORTED, source=Source.IMPORT)
+    page = staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/").content.decode()
+    assert "Trang quản trị" in page and "Nhập Excel" in page
+    assert "Sửa lĩnh vực theo công văn" in page
+    assert "Văn hóa - Xã hội" in page
+
+
+def test_criteria_assessment_against_the_kinds_set(staff_client, world):
+    criteria_set = CriteriaSet.objects.create(unit_kind=world.kind, name="Tiêu chí khối đoàn thể", year_from=2016)
+    first = Criterion.objects.create(criteria_set=criteria_set, order=1, title="Được nhân dân đồng tình")
+    second = Criterion.objects.create(criteria_set=criteria_set, order=2, title="Có sức lan tỏa")
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED)
+    page = staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/tieu-chi/").content.decode()
+    assert "Được nhân dân đồng tình" in page and "Có sức lan tỏa" in page
+    staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/tieu-chi/", {
+        f"met_{first.pk}": "1", f"note_{first.pk}": "Nhân dân ủng hộ", f"met_{second.pk}": "0"})
+    assert {a.criterion_id: a.met for a in registration.assessments.all()} == {first.pk: True, second.pk: False}
+    assert RegistrationEvent.objects.filter(registration=registration, action=Action.ASSESSED).count() == 1
+
+
+def test_year_end_review_from_the_page_completes_the_registration(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED)
+    staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/danh-gia/tong-ket/", {
+        "review_date": f"15/12/{YEAR}", "outcome": Outcome.ACHIEVED, "summary": "Hoàn thành"})
+    registration.refresh_from_db()
+    assert (registration.status, registration.outcome) == (Status.COMPLETED, Outcome.ACHIEVED)
+    assert registration.reviews.get().review_date == datetime.date(YEAR, 12, 15)
+
+
+def test_year_end_review_without_outcome_says_so(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED)
+    response = staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/danh-gia/tong-ket/", {
+        "review_date": f"15/12/{YEAR}", "outcome": ""})
+    assert "Tổng kết cuối năm phải có kết quả đánh giá." in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Status.ACCEPTED
+
+
+def test_unknown_review_kind_is_not_found(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED)
+    assert staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/danh-gia/khac/").status_code == 404
+
+
+def test_close_year_locks_the_areas_registrations(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED)
+    staff_client.post("/quan-ly/khoa-so/", {"year": YEAR, "confirm": "on"})
+    assert YearClosure.objects.filter(area=world.commune_x, year=YEAR).exists()
+    assert staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/sua/").status_code == 403
+    assert "đã khóa sổ" in staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/").content.decode()
+
+
+def test_close_year_needs_confirmation(staff_client):
+    response = staff_client.post("/quan-ly/khoa-so/", {"year": YEAR})
+    assert "Hãy đánh dấu xác nhận trước khi khóa sổ." in response.content.decode()
+    assert not YearClosure.objects.exists()
+
+
+def test_close_year_refuses_a_future_year(staff_client):
+    response = staff_client.post("/quan-ly/khoa-so/", {"year": YEAR + 5, "confirm": "on"})
+    assert f"Năm phải từ 2010 đến {YEAR}." in response.content.decode()
+    assert not YearClosure.objects.exists()
+
+
+def test_unit_cannot_edit_in_a_closed_year(client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.RETURNED)
+    YearClosure.objects.create(area=world.province, year=YEAR)
+    client.force_login(world.donvi_a)
+    assert client.post(f"/don-vi/mo-hinh/{registration.pk}/sua/", {**VALID, "version": 1}).status_code == 403
+    registration.refresh_from_db()
+    assert registration.version == 1
+
+
+def test_administrator_still_edits_a_closed_year(client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED)
+    YearClosure.objects.create(area=world.province, year=YEAR)
+    client.force_login(world.admin)
+    client.post(f"/quan-ly/mo-hinh/{registration.pk}/sua/", {**VALID, "unit": world.unit_a.pk, "version": 1})
+    registration.refresh_from_db()
+    assert registration.name == VALID["name"]
+
+
+def test_list_filters_by_status_and_text(staff_client, world):
+    make_registration(world.unit_a, year=YEAR, name="Đường hoa nông thôn", status=Status.ACCEPTED)
+    make_registration(world.unit_a, year=YEAR, name="Đường hoa bản nháp")
+    page = staff_client.get("/quan-ly/mo-hinh/?trang-thai=accepted&q=duong+hoa").content.decode()
+    assert "Đường hoa nông thôn" in page and "Đường hoa bản nháp" not in page
+
+
+def test_list_query_count_does_not_grow_with_rows(staff_client, world, django_assert_max_num_queries):
+    make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    with django_assert_max_num_queries(12) as small:
+        staff_client.get("/quan-ly/mo-hinh/")
+    for _n in range(40):
+        unit = make_unit(world.commune_x, kind=world.kind)
+        make_registration(unit, year=YEAR, status=Status.SUBMITTED)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        staff_client.get("/quan-ly/mo-hinh/")
+
+
+def test_queue_query_count_does_not_grow_with_rows(staff_client, world, django_assert_max_num_queries):
+    make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    with django_assert_max_num_queries(12) as small:
+        staff_client.get("/quan-ly/")
+    for _n in range(40):
+        unit = make_unit(world.commune_x, kind=world.kind)
+        make_registration(unit, year=YEAR, status=Status.SUBMITTED)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        staff_client.get("/quan-ly/")
+
+
+def test_registration_page_query_count_does_not_grow_with_history(staff_client, world,
+                                                                  django_assert_max_num_queries):
+    registration = make_registration(world.unit_a, year=YEAR)
+    audit.record(registration, Action.CREATED, actor=world.donvi_a)
+    with django_assert_max_num_queries(20) as small:
+        staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/")
+    for n in range(30):
+        audit.record(registration, Action.EDITED, actor=world.canbo_xa, changes={"name": [str(n), str(n + 1)]})
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/")
+
+
+def test_staff_enters_a_continued_model_for_a_unit(staff_client, world):
+    earlier = make_registration(world.unit_b, year=YEAR - 1, name="Mô hình năm trước của B")
+    data = {**VALID, "unit": world.unit_b.pk, "continues": earlier.pk}
+    del data["is_new"]
+    staff_client.post("/quan-ly/mo-hinh/them/", data)
+    assert Registration.objects.get(year=YEAR).continues == earlier
+
+
+def test_staff_cannot_move_a_registration_into_a_closed_year(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED)
+    YearClosure.objects.create(area=world.commune_x, year=YEAR - 1)
+    response = staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/sua/",
+                                 {**VALID, "unit": world.unit_a.pk, "year": YEAR - 1, "version": 1})
+    assert f"Năm {YEAR - 1} đã khóa sổ" in response.content.decode()
+    registration.refresh_from_db()
+    assert (registration.year, registration.version) == (YEAR, 1)
+
+
+def test_moving_a_registration_to_another_unit_is_shown_by_name(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED, name=VALID["name"])
+    staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/sua/", {**VALID, "unit": world.unit_b.pk, "version": 1})
+    registration.refresh_from_db()
+    assert registration.unit == world.unit_b
+    event = RegistrationEvent.objects.get(registration=registration, action=Action.EDITED)
+    assert event.changes["unit"] == [world.unit_a.name, world.unit_b.name]
+
+
+def test_leader_sees_the_registration_without_any_action(client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED, name="Mô hình chờ duyệt")
+    client.force_login(world.lanhdao)
+    page = client.get(f"/quan-ly/mo-hinh/{registration.pk}/").content.decode()
+    assert "Mô hình chờ duyệt" in page
+    assert "action-bar" not in page and "upload-form" not in page
