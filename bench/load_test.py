@@ -148,12 +148,12 @@ def mixes(ids):
         return f"/mo-hinh/{random.choice(ids)}/"
 
     public = [lambda: "/", lambda: "/mo-hinh/", lambda: "/mo-hinh/?q=ho+ngheo", detail, detail,
-              lambda: "/mo-hinh/?linh-vuc=economy&page=2", lambda: "/thong-ke/"]
+              lambda: "/mo-hinh/?linh-vuc=economy&trang=2", lambda: "/thong-ke/"]
     return {
         "public": (None, public),
         "unit": ("donvi.a", [lambda: "/don-vi/"] + public[:2]),
-        "staff": ("canbo.xa", [lambda: "/quan-ly/", lambda: "/quan-ly/dang-ky/", lambda: "/quan-ly/dang-ky/?nam=2026"]),
-        "province": ("canbo.tinh", [lambda: "/quan-ly/", lambda: "/quan-ly/dang-ky/?trang-thai=completed"]),
+        "staff": ("canbo.xa", [lambda: "/quan-ly/", lambda: "/quan-ly/mo-hinh/", lambda: "/quan-ly/mo-hinh/?nam=2026"]),
+        "province": ("canbo.tinh", [lambda: "/quan-ly/", lambda: "/quan-ly/mo-hinh/?trang-thai=completed"]),
         "leader": ("lanhdao", [lambda: "/bao-cao/", lambda: "/bao-cao/?nam=2024"]),
     }
 

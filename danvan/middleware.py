@@ -1,7 +1,7 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("danvan.database")
@@ -24,3 +24,23 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "10"
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse any request whose parameters contain a NUL character.
+
+    No text the portal accepts can contain one, and PostgreSQL refuses it in any query,
+    so it is turned away here, once, rather than in every view that reads a parameter.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for params in (request.GET, request.POST if request.method == "POST" else {}):
+            if any("\x00" in key or any("\x00" in value for value in params.getlist(key)) for key in params):
+                return HttpResponseBadRequest(
+                    "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL). Hãy kiểm tra lại nội dung đã nhập.",
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)

@@ -11,15 +11,21 @@ from .text import fold
 PARAMS = ("nam", "linh-vuc", "cap", "trang-thai", "loai-don-vi", "dia-ban", "don-vi", "loai-dien-hinh", "q")
 
 
-def _int(value):
+# The largest id a database column holds: a larger number typed into a URL is no id at all.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value):
+    """A positive integer from a query parameter, or None for anything else (text, huge, negative)."""
     try:
-        return int(value)
+        number = int(str(value).strip())
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def filter_registrations(queryset, params):
-    year = _int(params.get("nam"))
+    year = parse_id(params.get("nam"))
     if year:
         queryset = queryset.filter(year=year)
     if params.get("linh-vuc") in Field.values:
@@ -33,12 +39,12 @@ def filter_registrations(queryset, params):
     if params.get("loai-don-vi"):
         code = params["loai-don-vi"]
         queryset = queryset.filter(unit_kind__code=code) | queryset.filter(unit_kind__parent__code=code)
-    area_id = _int(params.get("dia-ban"))
+    area_id = parse_id(params.get("dia-ban"))
     if area_id:
         area = AdminArea.objects.filter(pk=area_id).first()
         if area is not None:
             queryset = queryset.filter(area.scope_q("area"))
-    unit_id = _int(params.get("don-vi"))
+    unit_id = parse_id(params.get("don-vi"))
     if unit_id:
         queryset = queryset.filter(unit_id=unit_id)
     text = fold(params.get("q", ""))[:200]
@@ -51,7 +57,7 @@ def filter_units(queryset, params):
     if params.get("loai-don-vi"):
         code = params["loai-don-vi"]
         queryset = queryset.filter(kind__code=code) | queryset.filter(kind__parent__code=code)
-    area_id = _int(params.get("dia-ban"))
+    area_id = parse_id(params.get("dia-ban"))
     if area_id:
         area = AdminArea.objects.filter(pk=area_id).first()
         if area is not None:

@@ -227,4 +227,3 @@ def make_portal_world():
     )
 
 
-# Tests that create many accounts hash their passwords with this (the real hasher is slow on purpose).

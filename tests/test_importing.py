@@ -121,7 +121,7 @@ def test_changed_figures_update_the_registration_and_its_history(world):
 def test_nfd_input_matches_nfc_data(world):
     make_registration(world["unit"], year=2024, name="Tủ quần áo nghĩa tình", field="economy",
                       status=Status.ACCEPTED, participants=120, money_mobilised=1500000, results="Giúp 30 hộ")
-    nfd = {h: unicodedata.normalize("NFD", v) if isinstance(v, str) else v for h, v in zip(HEADERS, row())}
+    nfd = {h: unicodedata.normalize("NFD", v) if isinstance(v, str) else v for h, v in zip(HEADERS, row(), strict=True)}
     headers = [unicodedata.normalize("NFD", h) for h in HEADERS]
     report = run([list(nfd.values())], world["staff"], headers=headers)
     assert report.ok, messages(report)
@@ -198,7 +198,7 @@ def test_file_with_headers_only_is_rejected(world):
 
 def test_missing_required_header_is_rejected(world):
     headers = [h for h in HEADERS if h != "Lĩnh vực"]
-    rows = [[v for h, v in zip(HEADERS, row()) if h != "Lĩnh vực"]]
+    rows = [[v for h, v in zip(HEADERS, row(), strict=True) if h != "Lĩnh vực"]]
     assert_rejected(run(rows, world["staff"], headers=headers), "cột “Lĩnh vực”: Thiếu cột bắt buộc")
 
 
@@ -338,3 +338,51 @@ def test_headers_match_the_design_contract():
     assert list(REGISTRATION_COLUMNS.values())[:3] == ["Năm", "Mã đơn vị", "Tên đơn vị"]
     assert {"Số tiền vận động (đồng)", "Đất hiến (m2)", "Hộ thoát nghèo"} <= set(REGISTRATION_COLUMNS.values())
     assert {"Mã xã cũ", "Mã huyện cũ", "Mã tỉnh cũ", "Đơn vị cấp trên"} <= set(UNIT_COLUMNS.values())
+
+
+def test_status_in_a_file_does_not_change_an_existing_registration(world):
+    existing = make_registration(world["unit"], year=2024, name="Tủ quần áo nghĩa tình", field="economy",
+                                 status=Status.SUBMITTED)
+    headers = HEADERS + ["Trạng thái"]
+    report = run([row(**{"Số người tham gia": 5}) + ["Đã khen thưởng"]], world["staff"], headers=headers)
+    assert report.ok and report.counts[importing.UPDATE] == 1
+    existing.refresh_from_db()
+    assert (existing.status, existing.participants) == (Status.SUBMITTED, 5)
+
+
+def test_row_numbers_follow_the_sheet_across_blank_rows(world):
+    report = run([row(), [None] * len(HEADERS), row(**{"Tên mô hình": "Khác", "Cấp": "Xã"})], world["staff"])
+    assert_rejected(report, "Dòng 4, cột “Cấp” (giá trị “Xã”)")
+
+
+def test_semicolon_separated_csv_is_read(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = "Năm;Mã đơn vị;Tên mô hình;Lĩnh vực\n2024;DV-01;Mô hình CSV;Kinh tế\n".encode("utf-8")
+    report = importing.run(REGS, SimpleUploadedFile("a.csv", content), "a.csv", user=world["staff"], write=True)
+    assert report.ok, messages(report)
+    assert Registration.objects.get().name == "Mô hình CSV"
+
+
+def test_csv_not_in_utf8_is_rejected_with_advice(world):
+    content = b"N\xe3m,M\xe3 \xf0\xf4n v\xec\n2024,DV-01\n"  # Windows-1258 bytes, not UTF-8
+    assert_rejected(upload(content, "cu.csv"), "UTF-8")
+
+
+def test_sheet_with_inline_strings_is_read(world):
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Dữ liệu")
+    sheet.append(["Năm", "Mã đơn vị", "Tên mô hình", "Lĩnh vực", "Kết quả"])
+    sheet.append([2024, "DV-01", "Mô hình <A> & B", "Kinh tế", "Dòng 1\nDòng 2"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = importing.run(REGS, SimpleUploadedFile("w.xlsx", buffer.getvalue()), "w.xlsx", user=world["staff"],
+                           write=True)
+    assert report.ok, messages(report)
+    saved = Registration.objects.get()
+    assert (saved.name, saved.results) == ("Mô hình <A> & B", "Dòng 1\nDòng 2")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
 from .. import audit
 from ..models import (
@@ -11,6 +12,7 @@ from ..models import (
     Source,
     YearClosure,
 )
+from ..resources import RegistrationResource
 from .base import PortalAdmin
 from .filters import CurrentProvinceFilter
 
@@ -47,7 +49,8 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PortalAdmin):
+class RegistrationAdmin(ImportExportMixin, PortalAdmin):
+    resource_classes = [RegistrationResource]
     list_display = ["name", "unit", "year", "field", "level", "exemplar_kind", "status", "outcome"]
     list_filter = ["year", "field", "level", "status", "outcome", "exemplar_kind", "is_new", "unit_kind",
                    CurrentProvinceFilter]

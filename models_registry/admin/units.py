@@ -1,6 +1,8 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
 from ..models import Unit, UnitKind
+from ..resources import UnitResource
 from .base import PortalAdmin
 from .filters import CurrentProvinceFilter
 
@@ -14,7 +16,8 @@ class UnitKindAdmin(PortalAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(PortalAdmin):
+class UnitAdmin(ImportExportMixin, PortalAdmin):
+    resource_classes = [UnitResource]
     list_display = ["name", "code", "kind", "area", "level", "is_active"]
     list_filter = ["is_active", "level", "kind", CurrentProvinceFilter]
     search_fields = ["name", "code"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..filters import filter_registrations
+from ..filters import filter_registrations, parse_id
 from ..models import AdminArea, AreaLevel, ExemplarKind, Field, Level, UnitKind
 from ..search import MAX_QUERY_LENGTH, commended_q, search_registrations
 
@@ -28,12 +28,6 @@ SORT_CHOICES = [
 PAGE_SIZES = (12, 24, 48)
 COMMENDED_CHOICES = [("", _("Tất cả")), ("co", _("Đã được khen thưởng")), ("khong", _("Chưa được khen thưởng"))]
 
-
-def _id(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _blank(label):
@@ -58,7 +52,7 @@ class PublicSearchForm(forms.Form):
             return forms.ChoiceField(label=label, required=False, choices=choices, error_messages=choice_error, **extra)
 
         provinces = AdminArea.objects.current().provinces().order_by("name").values_list("pk", "name")
-        province_id = _id((data or {}).get("tinh"))
+        province_id = parse_id((data or {}).get("tinh"))
         communes = []
         if province_id:
             communes = (

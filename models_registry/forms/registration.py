@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..filters import parse_id
 from ..models import RESULT_FIGURES, Field, Registration, Unit
 from ..text import nfc
 
@@ -120,7 +121,7 @@ class RegistrationForm(VersionedForm):
         self.unit = unit or (self.instance.unit if self.instance.unit_id else None)
         if units is not None and self.data.get("unit"):
             # The earlier models offered for "continues" are those of the unit being posted.
-            self.unit = units.filter(pk=_int(self.data["unit"])).first() or self.unit
+            self.unit = units.filter(pk=parse_id(self.data["unit"])).first() or self.unit
         if units is not None:
             self.fields["unit"] = UnitChoiceField(
                 queryset=units, label=_("Đơn vị"), help_text=_("Đơn vị mà cán bộ nhập mô hình thay."),
@@ -192,12 +193,6 @@ class RegistrationForm(VersionedForm):
             self.instance.unit = self.unit
         super()._post_clean()
 
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def prefill_from(earlier, year):

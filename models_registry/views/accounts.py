@@ -2,6 +2,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import reverse, reverse_lazy
 
+from ..forms.accounts import LoginForm
+
 
 def landing_url(user):
     """Where a user starts after signing in: their own workspace."""
@@ -16,6 +18,7 @@ def landing_url(user):
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):

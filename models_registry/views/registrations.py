@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import workflow
+from ..filters import parse_id
 from ..forms.registration import AttachmentForm, RegistrationForm, ResultsForm
 from ..models import (
     Attachment,
@@ -215,7 +216,7 @@ def report_results(request, pk, workspace):
 
 def submit_registration(request, pk, workspace):
     registration = get_registration_for_user(request.user, pk)
-    version = _int(request.POST.get("version"))
+    version = parse_id(request.POST.get("version"))
     try:
         workflow.submit(registration, request.user, version=version)
     except workflow.WorkflowError as error:
@@ -254,12 +255,6 @@ def download_attachment(request, pk):
     return FileResponse(handle, as_attachment=not inline, filename=attachment.original_name,
                         content_type=attachment.content_type)
 
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # Views wired to URLs: the workspace decides which role guard applies.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import workflow
-from ..filters import filter_registrations
+from ..filters import filter_registrations, parse_id
 from ..forms.registration import RegistrationForm, staff_units
 from ..forms.staff import AssessmentForm, RegistrationFilterForm, ReturnForm, ReviewForm, close_year_form
 from ..models import CriteriaSet, Registration, ReviewKind, Status, UnitKind, YearClosure
@@ -27,7 +27,7 @@ def home(request):
     """The queue: submitted registrations waiting for a decision, oldest first, with counts by status."""
     visible = Registration.objects.for_user(request.user)
     this_year = datetime.date.today().year
-    year = _int(request.GET.get("nam")) or this_year
+    year = parse_id(request.GET.get("nam")) or this_year
     counts = dict(visible.filter(year=year).values_list("status").annotate(n=Count("pk")).order_by())
     queue = visible.filter(status=Status.SUBMITTED).select_related(*LIST_COLUMNS).order_by("updated_at")
     return render(request, "staff/home.html", {
@@ -60,7 +60,7 @@ def registration_list(request):
 @reviewer_required
 def registration_create(request):
     units = staff_units(request.user)
-    unit = units.filter(pk=_int(request.GET.get("don-vi"))).first()
+    unit = units.filter(pk=parse_id(request.GET.get("don-vi"))).first()
     form = RegistrationForm(request.POST or None, units=units, unit=unit,
                             initial={"year": datetime.date.today().year})
     if request.method == "POST" and form.is_valid():
@@ -89,7 +89,7 @@ def registration_edit(request, pk):
 def accept(request, pk):
     registration = get_registration_for_user(request.user, pk)
     try:
-        workflow.accept(registration, request.user, version=_int(request.POST.get("version")))
+        workflow.accept(registration, request.user, version=parse_id(request.POST.get("version")))
     except workflow.WorkflowError as error:
         messages.warning(request, str(error))
     else:
@@ -186,8 +186,3 @@ def close_year(request):
     return render(request, "staff/close_year.html", {"form": form, "closures": closures, "area": user.area})
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -1,0 +1,32 @@
+"""Shared body of the import_registrations and import_units commands."""
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from ... import importing
+
+
+class ImportCommand(BaseCommand):
+    kind = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="tệp .xlsx hoặc .csv")
+        parser.add_argument("--user", help="tên đăng nhập của người nhập: giới hạn theo địa bàn người đó phụ trách")
+        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
+
+    def handle(self, *args, file, user=None, dry_run=False, **options):
+        account = None
+        if user:
+            account = get_user_model().objects.filter(username=user).first()
+            if account is None:
+                raise CommandError(f"Không có tài khoản “{user}”.")
+        if not os.path.isfile(file):
+            raise CommandError(f"Không có tệp {file}.")
+        with open(file, "rb") as handle:
+            report = importing.run(self.kind, handle, os.path.basename(file), user=account, write=not dry_run)
+        for problem in report.problems:
+            self.stderr.write(str(problem))
+        if not report.ok:
+            raise CommandError(report.summary())
+        self.stdout.write(report.summary())
