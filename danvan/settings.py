@@ -199,6 +199,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 if os.getenv("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 
+# Anonymous visitors' copies of public pages live this long in the cache (0: no copies).
+PUBLIC_PAGE_CACHE_SECONDS = int(os.getenv("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -13,6 +13,13 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_public_pages():
+    # Tests change data between requests; test_caching.py turns the copies back on.
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        yield
+
+
 @pytest.fixture(scope="module")
 def all_areas(django_db_setup, django_db_blocker):
     """Every administrative area, loaded once for the module (a few seconds) and removed after it.

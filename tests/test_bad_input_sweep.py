@@ -50,7 +50,7 @@ WATCHED = [Registration, Unit, Proposal, Commendation, Attachment, Review, Crite
            CommendationRound, ImportBatch, User]
 # Action endpoints that take no fields: a POST is the action itself, not input to sweep.
 ACTIONS = {"logout", "unit_portal_submit", "staff_registration_submit", "staff_registration_accept",
-           "excel_confirm", "excel_cancel", "set_language"}
+           "excel_confirm", "excel_cancel"}
 
 pytestmark = pytest.mark.django_db
 

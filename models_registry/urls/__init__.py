@@ -1,9 +1,10 @@
 from django.urls import include, path
 
-from ..views import health
+from ..views import health, language
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("ngon-ngu/<str:code>/", language.switch_language, name="switch_language"),
     path("", include("models_registry.urls.public")),
     path("thong-ke/", include("models_registry.urls.statistics")),
     path("tai-khoan/", include("models_registry.urls.accounts")),

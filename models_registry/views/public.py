@@ -17,6 +17,7 @@ from .. import open_data
 from ..forms.public import PublicSearchForm
 from ..models import RESULT_FIGURES, Attachment, Field, Outcome, Registration, Status
 from ..search import mark_commended, similar_registrations, with_commended
+from .caching import cache_for_visitors
 
 LIST_RELATED = ("unit", "area", "area__province", "area__current_province")
 DETAIL_RELATED = LIST_RELATED + ("unit_kind", "unit_kind__parent", "area__district", "area__current_commune")
@@ -47,6 +48,7 @@ def headline_figures():
 
 
 @require_GET
+@cache_for_visitors
 def home(request):
     # Plain columns only (no commendation subquery over every row): commended models carry that status.
     recent = (
@@ -59,6 +61,7 @@ def home(request):
 
 
 @require_GET
+@cache_for_visitors
 def registration_list(request):
     form = PublicSearchForm(request.GET or None)
     queryset = form.filter(published()).select_related(*LIST_RELATED)
@@ -126,6 +129,7 @@ def result_figures(registration):
 
 
 @require_GET
+@cache_for_visitors
 def registration_detail(request, pk):
     registration = get_published_or_404(pk)
     replicates = registration.replicates if registration.replicates_id else None

@@ -7,10 +7,12 @@ from django.views.decorators.http import require_GET
 
 from ..models import Registration, Unit
 from ..reports import PUBLISHED_Q
+from .caching import cache_for_visitors
 from .reports import list_page, report_page
 
 
 @require_GET
+@cache_for_visitors
 def dashboard(request):
     return report_page(
         request,
