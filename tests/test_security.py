@@ -74,7 +74,8 @@ def test_database_outage_answers_503_in_vietnamese(client):
 
 def production_env(**extra):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
-    env.update(DEBUG="false", SECRET_KEY="k" * 20 + "-very-long-and-random-production-secret-4Xq9", ALLOWED_HOSTS="danvan.example.vn")
+    env.update(DEBUG="false", ALLOWED_HOSTS="danvan.example.vn",
+               SECRET_KEY="k" * 20 + "-very-long-and-random-production-secret-4Xq9")
     env.update(extra)
     return env
 
