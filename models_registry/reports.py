@@ -23,10 +23,13 @@ from .models import (
     RESULT_FIGURES,
     AdminArea,
     AreaLevel,
+    Commendation,
     ExemplarKind,
     Field,
     Level,
     Outcome,
+    Proposal,
+    ProposalStatus,
     Registration,
     Status,
     Structure,
@@ -220,6 +223,8 @@ class Report:
     children: list  # [ChildRow]
     rolls_up_legacy: bool
     legacy_areas: list = field(default_factory=list)
+    commendations: list = field(default_factory=list)  # [(form name, level label, count)]
+    proposals: list = field(default_factory=list)  # [(level label, pending, accepted, declined)]
 
     @property
     def units_missing(self):
@@ -345,7 +350,29 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
             AdminArea.objects.legacy().filter(area.scope_q(""), level=area.level).order_by("name")[:20]
         )
 
+    # 2 queries: commendations by form and level, proposals by level and decision.
+    commendations = [
+        (row["form__name"], Level(row["level"]).label, row["n"])
+        for row in Commendation.objects.filter(registration__in=in_period.values("pk"))
+        .order_by("form__order", "level")
+        .values("form__name", "form__order", "level")
+        .annotate(n=Count("pk"))
+    ]
+    proposals = [
+        (Level(row["round__level"]).label, row["pending"], row["accepted"], row["declined"])
+        for row in Proposal.objects.filter(registration__in=in_period.values("pk"))
+        .order_by("round__level")
+        .values("round__level")
+        .annotate(
+            pending=Count("pk", filter=Q(status=ProposalStatus.PENDING)),
+            accepted=Count("pk", filter=Q(status=ProposalStatus.ACCEPTED)),
+            declined=Count("pk", filter=Q(status=ProposalStatus.DECLINED)),
+        )
+    ]
+
     return Report(
+        commendations=commendations,
+        proposals=proposals,
         area=area,
         period=period,
         previous=previous,
@@ -549,6 +576,30 @@ def report_tables(report, *, public=False):
             label_header=_("Chỉ tiêu"),
         ),
     ]
+    tables.append(
+        Table(
+            "khen-thuong",
+            _("Khen thưởng theo hình thức và cấp"),
+            [_("Số lượt khen thưởng")],
+            [TableRow(f"{form} – {_('cấp')} {str(level).lower()}", [count]) for form, level, count in report.commendations],
+            label_header=_("Hình thức, cấp khen"),
+            column_params=[None],
+            note="" if report.commendations else str(_("Chưa có khen thưởng nào trong kỳ.")),
+        )
+    )
+    if not public:
+        tables.append(
+            Table(
+                "de-nghi",
+                _("Đề nghị khen thưởng theo cấp xét"),
+                [_("Chờ quyết định"), _("Được khen thưởng"), _("Không được khen thưởng")],
+                [TableRow(str(level), [pending, accepted, declined])
+                 for level, pending, accepted, declined in report.proposals],
+                label_header=_("Cấp xét"),
+                column_params=[None, None, None],
+                note="" if report.proposals else str(_("Chưa có đề nghị khen thưởng nào trong kỳ.")),
+            )
+        )
     spec = report.child_spec
     tables.append(
         Table(

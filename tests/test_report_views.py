@@ -221,7 +221,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(leader_client, data, djang
     for n in range(extra):
         unit = make_unit(data.c1 if n % 2 else data.lc1, data.k1)
         make_registration(unit, 2025 + n % 2, f"Thêm {n}", Status.ACCEPTED)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         assert leader_client.get(f"/bao-cao/?{query}").status_code == 200
 
 
@@ -343,5 +343,5 @@ def test_a_superuser_without_an_area_sees_the_whole_country_by_province(client, 
 def test_the_excel_export_runs_a_fixed_number_of_queries(leader_client, data, django_assert_max_num_queries, extra):
     for n in range(extra):
         make_registration(make_unit(data.c2, data.k1), 2026 - n % 2, f"Thêm {n}", Status.ACCEPTED)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         assert leader_client.get("/bao-cao/xuat.xlsx?nam=2026").status_code == 200

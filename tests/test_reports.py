@@ -178,5 +178,27 @@ def test_the_split_commune_note_shows_when_communes_roll_up(data):
 def test_the_report_runs_a_fixed_number_of_queries(data, django_assert_max_num_queries, extra):
     for n in range(extra):
         make_registration(data.u1 if n % 2 else data.u4, 2025 + n % 2, f"Thêm {n}", Status.ACCEPTED)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         report(data.p)
+
+
+def test_it_counts_commendations_by_form_and_level(data):
+    from models_registry.models import Commendation, CommendationForm
+
+    bang_khen, giay_khen = CommendationForm.objects.get(code="bang-khen"), CommendationForm.objects.get(code="giay-khen")
+    for registration, form, level in [(data.r1, bang_khen, "province"), (data.r1, giay_khen, "district"),
+                                      (data.r2, giay_khen, "district")]:
+        Commendation.objects.create(registration=registration, form=form, level=level, authority="UBND",
+                                    decision_number="1/QĐ", decision_date="2026-10-15")
+    assert report(data.p).commendations == [("Giấy khen", "Huyện", 2), ("Bằng khen", "Tỉnh", 1)]
+
+
+def test_it_counts_proposals_by_level_and_decision(data):
+    from models_registry.models import Proposal, ProposalStatus
+    from tests.factories import make_round
+
+    round_ = make_round(data.p)
+    Proposal.objects.create(round=round_, registration=data.r1, proposing_area=data.c1, justification="x")
+    Proposal.objects.create(round=round_, registration=data.r2, proposing_area=data.c1, justification="x",
+                            status=ProposalStatus.DECLINED)
+    assert report(data.p).proposals == [("Tỉnh", 1, 0, 1)]

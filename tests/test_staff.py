@@ -284,3 +284,16 @@ def test_leader_sees_the_registration_without_any_action(client, world):
     page = client.get(f"/quan-ly/mo-hinh/{registration.pk}/").content.decode()
     assert "Mô hình chờ duyệt" in page
     assert "action-bar" not in page and "upload-form" not in page
+
+
+def test_registration_page_shows_its_commendations_with_a_certificate_link(staff_client, world):
+    from models_registry.models import Commendation, CommendationForm
+
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.COMMENDED)
+    commendation = Commendation.objects.create(
+        registration=registration, form=CommendationForm.objects.get(code="giay-khen"), level="district",
+        authority="Ủy ban nhân dân huyện", decision_number="45/QĐ-UBND", decision_date="2025-10-14",
+    )
+    page = staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/").content.decode()
+    assert "Quyết định số 45/QĐ-UBND ngày 14/10/2025" in page
+    assert f"/quan-ly/khen-thuong/{commendation.pk}/giay-khen/" in page

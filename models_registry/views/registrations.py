@@ -168,6 +168,7 @@ def registration_page(request, pk, workspace):
         "history": history(registration),
         "attachments": registration.attachments.select_related("uploaded_by"),
         "reviews": registration.reviews.select_related("reviewer"),
+        "commendations": registration.commendations.select_related("form"),
         "criteria_set": criteria_set,
         "criteria": [(c, assessments.get(c.pk)) for c in criteria_set.criteria.all()] if criteria_set else [],
         "upload_form": AttachmentForm() if perms.upload else None,
