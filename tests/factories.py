@@ -14,13 +14,14 @@ from models_registry.models import (
 )
 
 _seq = itertools.count(1)
+# Area codes have five characters: a letter (never a real code's digit) and four digits.
 PASSWORD = "mat-khau-thu-nghiem"
 
 
 def make_province(code=None, name=None, structure=Structure.CURRENT):
     n = next(_seq)
     area = AdminArea.objects.create(
-        structure=structure, code=code or f"P{n}", name=name or f"Tỉnh Thử {n}",
+        structure=structure, code=code or f"P{n % 10000:04d}", name=name or f"Tỉnh Thử {n}",
         level=AreaLevel.PROVINCE,
     )
     area.province = area
@@ -33,7 +34,7 @@ def make_province(code=None, name=None, structure=Structure.CURRENT):
 def make_district(province, code=None, name=None):
     n = next(_seq)
     area = AdminArea.objects.create(
-        structure=Structure.LEGACY, code=code or f"D{n}", name=name or f"Huyện Thử {n}", level=AreaLevel.DISTRICT,
+        structure=Structure.LEGACY, code=code or f"D{n % 10000:04d}", name=name or f"Huyện Thử {n}", level=AreaLevel.DISTRICT,
         parent=province, province=province, current_province=province.current_province,
     )
     area.district = area
@@ -47,7 +48,7 @@ def make_commune(parent, code=None, name=None, successor=None):
     For a legacy commune, `successor` is the current commune it rolls up into.
     """
     n = next(_seq)
-    area = AdminArea(code=code or f"C{n}", name=name or f"Xã Thử {n}", level=AreaLevel.COMMUNE, parent=parent,
+    area = AdminArea(code=code or f"C{n % 10000:04d}", name=name or f"Xã Thử {n}", level=AreaLevel.COMMUNE, parent=parent,
                      structure=parent.structure, province=parent.province)
     if parent.structure == Structure.LEGACY:
         area.district = parent
