@@ -79,7 +79,8 @@ class Server:
                "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING"}
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "danvan.wsgi", "--bind", f"{HOST}:{PORT}",
-             "--workers", "4", "--threads", "2", "--worker-class", "gthread", "--log-level", "warning"],
+             "--workers", "4", "--threads", "2", "--worker-class", "gthread", "--keep-alive", "5",
+             "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
@@ -123,6 +124,14 @@ class Client:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(extra or {})}
         try:
             status, response, data = request(self.connection, path, method, body, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # The server closed an idle keep-alive connection just as we reused it; a browser
+            # resends an idempotent request on a new connection, and so do we (once).
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(HOST, PORT, timeout=10)
+            if method != "GET":
+                raise
+            status, response, data = request(self.connection, path, method, body, headers)
         except (OSError, http.client.HTTPException):
             self.connection.close()
             self.connection = http.client.HTTPConnection(HOST, PORT, timeout=10)
@@ -158,7 +167,7 @@ def mixes(ids):
     }
 
 
-def drive(users, seconds, roles, weights, fault_at=None):
+def drive(users, seconds, roles, weights, think, fault_at=None):
     ids = sample_ids()
     plan = mixes(ids)
     samples, errors, lock = [], [], threading.Lock()
@@ -189,6 +198,9 @@ def drive(users, seconds, roles, weights, fault_at=None):
                 samples.append((began, elapsed, role, status))
                 if not isinstance(status, int) or status >= 400:
                     errors.append((began, path, status))
+            if think:
+                # A person reads a moment before the next click.
+                time.sleep(random.uniform(0.5 * think, 1.5 * think))
 
     threads = [threading.Thread(target=person, args=(i,), daemon=True) for i in range(users)]
     for thread in threads:
@@ -239,6 +251,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", type=float, default=0.25,
+                        help="mean pause in seconds between one user's requests (0: back to back)")
     parser.add_argument("--fault", action="store_true", help="only the fault run: restart PostgreSQL mid-run")
     parser.add_argument("--skip-setup", action="store_true")
     args = parser.parse_args()
@@ -252,18 +266,19 @@ def main():
     if args.fault:
         before = registration_count()
         with Server(conn_max_age=60):
-            report["fault"] = drive(args.users, args.seconds, roles, weights, fault_at=args.seconds / 3)
+            report["fault"] = drive(args.users, args.seconds, roles, weights, args.think, fault_at=args.seconds / 3)
         report["fault"]["registrations_before"] = before
         report["fault"]["registrations_after"] = registration_count()
     else:
         with Server(conn_max_age=60):
-            report["mix_persistent"] = drive(args.users, args.seconds, roles, weights)
-            report["public_only"] = drive(args.users, args.seconds, ["public"], [1])
+            report["mix_persistent"] = drive(args.users, args.seconds, roles, weights, args.think)
+            report["public_only"] = drive(args.users, args.seconds, ["public"], [1], args.think)
         with Server(conn_max_age=0):
-            report["mix_no_persistent"] = drive(args.users, args.seconds, roles, weights)
+            report["mix_no_persistent"] = drive(args.users, args.seconds, roles, weights, args.think)
         report["persistent_vs_not_rps_ratio"] = round(
             report["mix_persistent"]["rps"] / max(report["mix_no_persistent"]["rps"], 0.1), 2
         )
+    report["settings"] = {"users": args.users, "seconds": args.seconds, "think_s": args.think}
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

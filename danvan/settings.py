@@ -225,7 +225,11 @@ LOGGING = {
     "formatters": {"json": {"()": "danvan.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING" if not DEBUG else "INFO"}},
+    "loggers": {
+        "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        # django-axes logs every successful login at INFO; failures and lockouts stay visible.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Registration years accepted by the portal: the movement's records start in 2010.
