@@ -345,3 +345,13 @@ def test_the_excel_export_runs_a_fixed_number_of_queries(leader_client, data, dj
         make_registration(make_unit(data.c2, data.k1), 2026 - n % 2, f"Thêm {n}", Status.ACCEPTED)
     with django_assert_max_num_queries(16):
         assert leader_client.get("/bao-cao/xuat.xlsx?nam=2026").status_code == 200
+
+
+def test_a_unit_id_from_another_province_does_not_reveal_its_name(leader_client, data):
+    page = leader_client.get(f"/bao-cao/mo-hinh/?nam=2026&don-vi={data.u6.pk}").content.decode()
+    assert "Chi bộ Ba Đình" not in page
+
+
+def test_the_list_names_a_unit_of_the_viewers_area(leader_client, data):
+    page = leader_client.get(f"/bao-cao/mo-hinh/?nam=2026&don-vi={data.u1.pk}").content.decode()
+    assert f"Đơn vị: {data.u1.name}" in page

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from .. import commendations as rules
 from ..certificates import certificate_for, render_pdf
 from ..commendation_import import COLUMNS, ImportFailed, import_commendations
+from ..filters import parse_id
 from ..forms.commendations import (
     AcceptForm,
     CommendationImportForm,
@@ -122,7 +123,8 @@ def proposal_create(request, pk):
     commendation_round = get_round_for_user(request.user, pk)
     rules.check_may_propose_to(request.user, commendation_round)
     registrations = rules.proposable_registrations(request.user, commendation_round)
-    initial = {"registration": request.GET.get("mo-hinh")} if request.GET.get("mo-hinh", "").isdigit() else {}
+    chosen = parse_id(request.GET.get("mo-hinh"))
+    initial = {"registration": chosen} if chosen else {}
     form = ProposalForm(request.POST or None, registrations=registrations, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -227,11 +229,11 @@ def proposal_decline(request, pk):
 def commendation_list(request):
     _check_workspace(request.user)
     commendations = rules.commendations_for_user(request.user).order_by("-decision_date", "pk")
-    year = request.GET.get("nam", "")
+    year = parse_id(request.GET.get("nam"))
     level = request.GET.get("cap", "")
     form_code = request.GET.get("hinh-thuc", "")
-    if year.isdigit():
-        commendations = commendations.filter(registration__year=int(year))
+    if year:
+        commendations = commendations.filter(registration__year=year)
     if level in Level.values:
         commendations = commendations.filter(level=level)
     if form_code:
@@ -241,7 +243,7 @@ def commendation_list(request):
         "page": page,
         "levels": Level.choices,
         "forms": CommendationForm.objects.all(),
-        "selected": {"nam": year, "cap": level, "hinh_thuc": form_code},
+        "selected": {"nam": year or "", "cap": level, "hinh_thuc": form_code},
         "can_enter": request.user.is_area_staff,
     })
 
@@ -249,8 +251,8 @@ def commendation_list(request):
 @login_required
 def direct_entry(request):
     rules.check_may_enter_directly(request.user)
-    chosen = request.GET.get("mo-hinh", "")
-    if not chosen.isdigit():
+    chosen = parse_id(request.GET.get("mo-hinh"))
+    if chosen is None:
         search = RegistrationSearchForm(request.GET or None)
         found = []
         if search.is_valid() and (search.cleaned_data["q"] or search.cleaned_data["nam"]):

@@ -31,7 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..filters import filter_registrations
+from ..filters import filter_registrations, parse_id
 from ..models import (
     AdminArea,
     AreaLevel,
@@ -348,7 +348,7 @@ def filtered_registrations(params, registrations, area, period, counted_q=COUNTE
     return registrations
 
 
-def describe_filters(params, period):
+def describe_filters(params, period, registrations):
     """The list filters in words, so a list reached from a number says what it counts."""
     words = []
     for param, choices, title in (
@@ -374,9 +374,10 @@ def describe_filters(params, period):
     kind = UnitKind.objects.filter(code=params.get("loai-don-vi", "")).first() if params.get("loai-don-vi") else None
     if kind is not None:
         words.append(f"{_('Khối, loại đơn vị')}: {kind.name}")
-    unit = Unit.objects.filter(pk=params["don-vi"]).first() if params.get("don-vi", "").isdigit() else None
-    if unit is not None:
-        words.append(f"{_('Đơn vị')}: {unit.name}")
+    # Named only if the viewer sees one of its registrations: an id must not reveal units elsewhere.
+    unit_name = registrations.filter(unit_id=parse_id(params.get("don-vi"))).values_list("unit__name", flat=True).first()
+    if unit_name is not None:
+        words.append(f"{_('Đơn vị')}: {unit_name}")
     return words
 
 
@@ -397,7 +398,7 @@ def list_page(request, *, base_area, registrations, counted_q, public, report_ur
     context.update(
         period=period,
         page=page,
-        filters=describe_filters(request.GET, period),
+        filters=describe_filters(request.GET, period, registrations),
         page_params=params.urlencode(),
         back_url=build_url(report_url, {**area_params(area), **period.params}),
     )

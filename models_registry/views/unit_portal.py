@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import workflow
+from ..filters import parse_id
 from ..forms.registration import RegistrationForm, prefill_from
 from ..models import Registration
 from .registrations import get_registration_for_user, unit_required
@@ -43,7 +44,7 @@ def create(request):
     earlier = None
     initial = {"year": this_year}
     if request.GET.get("tiep-noi"):
-        earlier = get_registration_for_user(request.user, _pk(request.GET["tiep-noi"]))
+        earlier = get_registration_for_user(request.user, parse_id(request.GET["tiep-noi"]))
         initial = prefill_from(earlier, max(this_year, earlier.year + 1))
     form = RegistrationForm(request.POST or None, initial=initial, unit=unit, instance=Registration(unit=unit))
     if request.method == "POST" and form.is_valid():
@@ -60,9 +61,3 @@ def create(request):
         "cancel_url": reverse("unit_portal_home"),
     })
 
-
-def _pk(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
