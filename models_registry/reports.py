@@ -584,7 +584,6 @@ def report_tables(report, *, public=False):
             [TableRow(f"{form} – {_('cấp')} {str(level).lower()}", [count]) for form, level, count in report.commendations],
             label_header=_("Hình thức, cấp khen"),
             column_params=[None],
-            note="" if report.commendations else str(_("Chưa có khen thưởng nào trong kỳ.")),
         )
     )
     if not public:
@@ -597,7 +596,6 @@ def report_tables(report, *, public=False):
                  for level, pending, accepted, declined in report.proposals],
                 label_header=_("Cấp xét"),
                 column_params=[None, None, None],
-                note="" if report.proposals else str(_("Chưa có đề nghị khen thưởng nào trong kỳ.")),
             )
         )
     spec = report.child_spec

@@ -355,3 +355,15 @@ def test_a_unit_id_from_another_province_does_not_reveal_its_name(leader_client,
 def test_the_list_names_a_unit_of_the_viewers_area(leader_client, data):
     page = leader_client.get(f"/bao-cao/mo-hinh/?nam=2026&don-vi={data.u1.pk}").content.decode()
     assert f"Đơn vị: {data.u1.name}" in page
+
+
+def test_the_dashboard_shows_commendations_by_form_and_level(leader_client, data):
+    from models_registry.models import Commendation, CommendationForm
+
+    Commendation.objects.create(registration=data.r1, form=CommendationForm.objects.get(code="bang-khen"),
+                                level="province", authority="UBND tỉnh", decision_number="9/QĐ",
+                                decision_date="2026-10-15")
+    page = leader_client.get("/bao-cao/?nam=2026").content.decode()
+    assert "Khen thưởng theo hình thức và cấp" in page
+    assert "Bằng khen – cấp tỉnh" in page
+    assert "Đề nghị khen thưởng theo cấp xét" in page
