@@ -22,11 +22,16 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 HOST, PORT = "127.0.0.1", 8899
 DATABASE_URL = os.getenv("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/danvan_load")
+# The shared cache of docs/deploy.md; its own database number, emptied before each server start.
+REDIS_URL = os.getenv("LOAD_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "danvan-demo"
+GUNICORN_OPTIONS = os.getenv("LOAD_GUNICORN_OPTIONS", "--workers 4 --threads 2 --worker-class gthread --keep-alive 5").split()
 
 
 def run(*args, **env):
@@ -46,6 +51,9 @@ def prepare_database():
             cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     run("quickstart", "--no-server", DATABASE_URL=DATABASE_URL, DEBUG="true")
+    # Fresh bulk-loaded tables have no planner statistics yet; a live database has them.
+    with psycopg2.connect(DATABASE_URL) as connection, connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     run("collectstatic", "--noinput", DATABASE_URL=DATABASE_URL, DEBUG="false", SECRET_KEY="bench-only")
 
 
@@ -76,10 +84,10 @@ class Server:
     def __enter__(self):
         env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "false", "SECRET_KEY": "bench-only",
                "ALLOWED_HOSTS": HOST, "CONN_MAX_AGE": str(self.conn_max_age), "SECURE_SSL_REDIRECT": "false",
-               "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING"}
+               "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING", "REDIS_URL": REDIS_URL}
+        redis.Redis.from_url(REDIS_URL).flushdb()
         self.process = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "danvan.wsgi", "--bind", f"{HOST}:{PORT}",
-             "--workers", "4", "--threads", "2", "--worker-class", "gthread", "--keep-alive", "5",
+            [str(Path(PYTHON).parent / "gunicorn"), "danvan.wsgi", "--bind", f"{HOST}:{PORT}", *GUNICORN_OPTIONS,
              "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
@@ -91,6 +99,18 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")
+
+    def cpu_seconds(self):
+        """CPU time used so far by the gunicorn workers: the cost per request, whatever else runs."""
+        pids = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *exc):
         self.process.terminate()
@@ -167,7 +187,7 @@ def mixes(ids):
     }
 
 
-def drive(users, seconds, roles, weights, think, fault_at=None):
+def drive(server, users, seconds, roles, weights, think, fault_at=None):
     ids = sample_ids()
     plan = mixes(ids)
     samples, errors, lock = [], [], threading.Lock()
@@ -207,6 +227,7 @@ def drive(users, seconds, roles, weights, think, fault_at=None):
         thread.start()
     start_barrier.wait()
     began = time.monotonic()
+    cpu_before = server.cpu_seconds()
     stop_at = began + seconds
     outage = None
     if fault_at is not None:
@@ -218,7 +239,9 @@ def drive(users, seconds, roles, weights, think, fault_at=None):
         outage = (outage_start - began, time.monotonic() - began)
     for thread in threads:
         thread.join()
-    return summarise(samples, errors, began, seconds, outage)
+    result = summarise(samples, errors, began, seconds, outage)
+    result["server_cpu_ms_per_request"] = round(1000 * (server.cpu_seconds() - cpu_before) / max(len(samples), 1), 2)
+    return result
 
 
 def percentile(values, p):
@@ -265,16 +288,16 @@ def main():
     report = {}
     if args.fault:
         before = registration_count()
-        with Server(conn_max_age=60):
-            report["fault"] = drive(args.users, args.seconds, roles, weights, args.think, fault_at=args.seconds / 3)
+        with Server(conn_max_age=60) as server:
+            report["fault"] = drive(server, args.users, args.seconds, roles, weights, args.think, fault_at=args.seconds / 3)
         report["fault"]["registrations_before"] = before
         report["fault"]["registrations_after"] = registration_count()
     else:
-        with Server(conn_max_age=60):
-            report["mix_persistent"] = drive(args.users, args.seconds, roles, weights, args.think)
-            report["public_only"] = drive(args.users, args.seconds, ["public"], [1], args.think)
-        with Server(conn_max_age=0):
-            report["mix_no_persistent"] = drive(args.users, args.seconds, roles, weights, args.think)
+        with Server(conn_max_age=60) as server:
+            report["mix_persistent"] = drive(server, args.users, args.seconds, roles, weights, args.think)
+            report["public_only"] = drive(server, args.users, args.seconds, ["public"], [1], args.think)
+        with Server(conn_max_age=0) as server:
+            report["mix_no_persistent"] = drive(server, args.users, args.seconds, roles, weights, args.think)
         report["persistent_vs_not_rps_ratio"] = round(
             report["mix_persistent"]["rps"] / max(report["mix_no_persistent"]["rps"], 0.1), 2
         )

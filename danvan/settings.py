@@ -198,9 +198,16 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 if os.getenv("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    # Sessions are read on every signed-in request: from the shared cache, written through to
+    # the database. Only with a shared cache: a per-process one would keep a logged-out
+    # session alive in the other workers.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Anonymous visitors' copies of public pages live this long in the cache (0: no copies).
-PUBLIC_PAGE_CACHE_SECONDS = int(os.getenv("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+PUBLIC_PAGE_CACHE_SECONDS = int(os.getenv("PUBLIC_PAGE_CACHE_SECONDS", "600"))
+# Built reports are kept this long at most (0: none). Both kinds of copy are also dropped as
+# soon as the data behind them changes (models_registry/freshness.py).
+REPORT_CACHE_SECONDS = int(os.getenv("REPORT_CACHE_SECONDS", "600"))
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from . import spreadsheets
 from .audit import changed_fields, event_fields
+from .freshness import data_changed
 from .models import (
     AdminArea,
     ExemplarKind,
@@ -430,10 +431,12 @@ def insert_rows(model, objects):
     Django's bulk_create compiles SQL value by value (and keeps under SQLite's old
     999-parameter limit), so 10,000 registrations cost seconds; this takes a fraction
     of that. Primary keys are not returned: callers read them back. Model signals are
-    not sent (as with bulk_create): history is written by the caller.
+    not sent (as with bulk_create): history is written by the caller, and the data version
+    is moved on here.
     """
     if not objects:
         return
+    data_changed()
     now = timezone.now()
     fields_ = [f for f in model._meta.concrete_fields if not f.primary_key]
     postgres = connection.vendor == "postgresql"

@@ -10,14 +10,18 @@ The caller passes the registrations and units the viewer may see
 whole country) and a period; the area narrows both through `AdminArea.scope_q`,
 which rolls pre-2025 areas up into today's when the area is a current one.
 """
+import hashlib
 from dataclasses import dataclass, field
 from typing import Optional
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from .freshness import data_version
 from .models import (
     PUBLISHED_STATUSES,
     RESULT_FIGURES,
@@ -225,6 +229,7 @@ class Report:
     legacy_areas: list = field(default_factory=list)
     commendations: list = field(default_factory=list)  # [(form name, level label, count)]
     proposals: list = field(default_factory=list)  # [(level label, pending, accepted, declined)]
+    cache_key: str = ""  # set when the report is kept in the shared cache
 
     @property
     def units_missing(self):
@@ -254,6 +259,33 @@ def registered_in(registrations, year):
 
 def units_without_registration(units, registered):
     return units.exclude(registered).select_related("area", "kind__parent").order_by("area__name", "name")
+
+
+def cached_report(registrations, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE):
+    """`build_report`, taken from the shared cache while the data it was built from is unchanged.
+
+    The key holds the SQL of the viewer's registrations and units, so two viewers share a
+    copy only when they may see exactly the same rows.
+    """
+    seconds = settings.REPORT_CACHE_SECONDS
+    if seconds <= 0:
+        return build_report(registrations, units, area, period, counted_q=counted_q, missing_limit=missing_limit)
+    parts = [data_version(), _sql(registrations), _sql(units), str(counted_q), area.pk if area else None,
+             period.year_from, period.year_to, missing_limit]
+    key = "bao-cao:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    report = cache.get(key)
+    if report is None:
+        report = build_report(registrations, units, area, period, counted_q=counted_q, missing_limit=missing_limit)
+        report.cache_key = key
+        cache.set(key, report, seconds)
+    return report
+
+
+def _sql(queryset):
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:
+        return "none"
 
 
 def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE):

@@ -1,7 +1,11 @@
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 
-from models_registry.models import Status
+from models_registry.models import Registration, Status
+from models_registry.views import public
 from tests.factories import make_commune, make_province, make_registration, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +24,27 @@ def unit(db):
     return make_unit(make_commune(make_province()))
 
 
-def test_anonymous_visitors_get_a_cached_copy_of_the_list(cached_pages, client, unit):
+def test_anonymous_visitors_get_the_list_from_the_cache_while_nothing_changes(
+    cached_pages, client, unit, django_assert_num_queries
+):
+    make_registration(unit, name="Tủ sách cộng đồng", status=Status.ACCEPTED)
+    client.get("/mo-hinh/")
+    with django_assert_num_queries(0):
+        assert "Tủ sách cộng đồng" in client.get("/mo-hinh/").content.decode()
+
+
+def test_anonymous_visitors_see_a_newly_published_model_at_once(cached_pages, client, unit):
     make_registration(unit, name="Tủ sách cộng đồng", status=Status.ACCEPTED)
     client.get("/mo-hinh/")
     make_registration(unit, name="Thắp sáng đường quê", status=Status.ACCEPTED)
-    assert "Thắp sáng đường quê" not in client.get("/mo-hinh/").content.decode()
+    assert "Thắp sáng đường quê" in client.get("/mo-hinh/").content.decode()
+
+
+def test_anonymous_visitors_no_longer_see_a_withdrawn_model(cached_pages, client, unit):
+    registration = make_registration(unit, name="Tủ sách cộng đồng", status=Status.ACCEPTED)
+    assert client.get(f"/mo-hinh/{registration.pk}/").status_code == 200
+    Registration.objects.filter(pk=registration.pk).update(status=Status.WITHDRAWN)
+    assert client.get(f"/mo-hinh/{registration.pk}/").status_code == 404
 
 
 def test_signed_in_users_always_get_a_fresh_list(cached_pages, client, unit):
@@ -33,6 +53,44 @@ def test_signed_in_users_always_get_a_fresh_list(cached_pages, client, unit):
     client.get("/mo-hinh/")
     make_registration(unit, name="Thắp sáng đường quê", status=Status.ACCEPTED)
     assert "Thắp sáng đường quê" in client.get("/mo-hinh/").content.decode()
+
+
+def test_a_signed_in_user_gets_the_cached_page_with_their_own_menu(cached_pages, client, unit):
+    make_registration(unit, name="Tủ sách cộng đồng", status=Status.ACCEPTED)
+    client.force_login(make_user(username="nguoi.truoc", first_name="Lan", last_name="Trần"))
+    client.get("/mo-hinh/")
+    client.force_login(make_user(username="nguoi.sau", first_name="Bình", last_name="Lê"))
+    page = client.get("/mo-hinh/").content.decode()
+    assert "Tủ sách cộng đồng" in page
+    assert "Bình Lê" in page and "Trần" not in page
+    assert page.count('name="csrfmiddlewaretoken"') == 1
+
+
+def test_a_signed_in_user_reads_the_cached_page_with_only_their_session_queries(
+    cached_pages, client, unit, django_assert_max_num_queries
+):
+    make_registration(unit, status=Status.ACCEPTED)
+    client.force_login(make_user())
+    client.get("/mo-hinh/")
+    with django_assert_max_num_queries(2):
+        assert client.get("/mo-hinh/").status_code == 200
+
+
+def test_a_message_waiting_for_a_signed_in_user_shows_on_a_cached_page(cached_pages, rf, unit):
+    make_registration(unit, name="Tủ sách cộng đồng", status=Status.ACCEPTED)
+    user = make_user()
+
+    def visit(message=None):
+        request = rf.get("/mo-hinh/")
+        request.user, request.session = user, SessionStore()
+        request._messages = FallbackStorage(request)
+        if message:
+            messages.success(request, message)
+        return public.registration_list(request).content.decode()
+
+    visit()
+    page = visit("Đã lưu bản nháp.")
+    assert "Tủ sách cộng đồng" in page and "Đã lưu bản nháp." in page
 
 
 def test_public_pages_set_no_cookie_for_anonymous_visitors(cached_pages, client, unit):

@@ -78,3 +78,11 @@ def test_published_means_accepted_or_later_and_not_withdrawn(unit):
     for hidden in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.WITHDRAWN):
         make_registration(unit, status=hidden)
     assert set(Registration.objects.published().values_list("pk", flat=True)) == shown
+
+
+def test_choice_labels_are_shown_in_vietnamese_and_unknown_values_as_they_are():
+    registration = Registration(status=Status.ACCEPTED, field="economy", outcome="", level="xa-cu")
+    assert registration.get_status_display() == "Đã duyệt"
+    assert registration.get_field_display() == "Kinh tế"
+    assert registration.get_outcome_display() == ""
+    assert registration.get_level_display() == "xa-cu"

@@ -4,6 +4,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from models_registry.models import Status
 from tests.factories import (
@@ -367,3 +369,37 @@ def test_the_dashboard_shows_commendations_by_form_and_level(leader_client, data
     assert "Khen thưởng theo hình thức và cấp" in page
     assert "Bằng khen – cấp tỉnh" in page
     assert "Đề nghị khen thưởng theo cấp xét" in page
+
+
+def test_the_dashboard_shows_a_registration_accepted_since_the_last_visit(leader_client, data):
+    assert figures(leader_client.get("/bao-cao/?nam=2026"))["tong_hop"]["Tổng số mô hình đăng ký"][0] == 3
+    data.r4.status = Status.ACCEPTED
+    data.r4.save()
+    assert figures(leader_client.get("/bao-cao/?nam=2026"))["tong_hop"]["Tổng số mô hình đăng ký"][0] == 4
+
+
+def test_a_repeat_visit_reuses_the_figures_without_counting_again(leader_client):
+    leader_client.get("/bao-cao/?nam=2026")
+    with CaptureQueriesContext(connection) as queries:
+        leader_client.get("/bao-cao/?nam=2026")
+    assert not [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+
+
+def test_the_public_statistics_do_not_reuse_a_leaders_figures(leader_client, client, data):
+    # 2025 in the province: three sent to the commission, of which two accepted (published).
+    leader_view = leader_client.get("/bao-cao/?dia-ban=86&nam=2025")
+    assert figures(leader_view)["tong_hop"]["Tổng số mô hình đăng ký"][0] == 3
+    leader_client.logout()
+    response = client.get("/thong-ke/?dia-ban=86&nam=2025")
+    assert figures(response)["tong_hop"]["Tổng số mô hình đăng ký"][0] == 2
+
+
+def test_a_repeat_visit_shows_the_same_tables_and_links(leader_client):
+    def tables_html(response):
+        page = response.content.decode()
+        return page[page.index('id="tieu-de-linh-vuc"'):page.index('id="tieu-de-chi-tiet"')]
+
+    first = tables_html(leader_client.get("/bao-cao/?nam=2026"))
+    again = tables_html(leader_client.get("/bao-cao/?nam=2026"))
+    assert again == first
+    assert "/bao-cao/mo-hinh/?" in again

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..freshness import NotifyingQuerySet
+
 
 class Structure(models.TextChoices):
     CURRENT = "moi", _("Cơ cấu từ 01/7/2025 (2 cấp)")
@@ -14,7 +16,7 @@ class AreaLevel(models.TextChoices):
     COMMUNE = "commune", _("Xã/Phường/Đặc khu")
 
 
-class AdminAreaQuerySet(models.QuerySet):
+class AdminAreaQuerySet(NotifyingQuerySet):
     def current(self):
         return self.filter(structure=Structure.CURRENT)
 
@@ -127,6 +129,8 @@ class AreaSuccessor(models.Model):
     old_area = models.ForeignKey(AdminArea, models.CASCADE, related_name="successor_links", verbose_name=_("xã cũ"))
     new_area = models.ForeignKey(AdminArea, models.CASCADE, related_name="predecessor_links", verbose_name=_("xã mới"))
     is_default = models.BooleanField(_("kế thừa mặc định"), default=False)
+
+    objects = NotifyingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("xã kế thừa")

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
+from ..freshness import NotifyingQuerySet
 from ..text import fold
 
 
@@ -30,6 +31,8 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người tải lên")
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    objects = NotifyingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("minh chứng")

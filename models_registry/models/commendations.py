@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..freshness import NotifyingQuerySet
 from .choices import Level
 
 
@@ -15,6 +16,8 @@ class CommendationForm(models.Model):
         _("cấp được ban hành"), default=list, help_text=_("Danh sách cấp: grassroots, district, province.")
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = NotifyingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hình thức khen thưởng")
@@ -84,6 +87,8 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decision_note = models.TextField(_("ghi chú quyết định"), blank=True)
 
+    objects = NotifyingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("đề nghị khen thưởng")
         verbose_name_plural = _("đề nghị khen thưởng")
@@ -121,6 +126,8 @@ class Commendation(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    objects = NotifyingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("khen thưởng")

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import label_getter
+
 
 class Action(models.TextChoices):
     CREATED = "created", _("Tạo mới")
@@ -50,6 +52,9 @@ class RegistrationEvent(models.Model):
     batch = models.ForeignKey(
         "models_registry.ImportBatch", models.SET_NULL, null=True, blank=True, related_name="events", verbose_name=_("đợt nhập")
     )
+
+    get_action_display = label_getter("action", Action)
+    get_source_display = label_getter("source", Source)
 
     class Meta:
         verbose_name = _("lịch sử")

@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..freshness import NotifyingQuerySet
 from ..text import fold
 from .areas import AdminArea
-from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, Status
+from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, Status, label_getter
 from .scoping import scope_for_user
 from .units import Unit, UnitKind
 
@@ -38,7 +39,7 @@ RESULT_FIGURES = (
 )
 
 
-class RegistrationQuerySet(models.QuerySet):
+class RegistrationQuerySet(NotifyingQuerySet):
     def published(self):
         return self.filter(status__in=PUBLISHED_STATUSES)
 
@@ -132,6 +133,12 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
+
+    get_field_display = label_getter("field", Field)
+    get_level_display = label_getter("level", Level)
+    get_exemplar_kind_display = label_getter("exemplar_kind", ExemplarKind)
+    get_status_display = label_getter("status", Status)
+    get_outcome_display = label_getter("outcome", Outcome)
 
     class Meta:
         verbose_name = _("đăng ký mô hình")

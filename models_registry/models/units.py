@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..freshness import NotifyingQuerySet
 from .areas import AdminArea
 from .choices import Level
 
@@ -14,6 +15,8 @@ class UnitKind(models.Model):
         "self", models.PROTECT, null=True, blank=True, related_name="subkinds", verbose_name=_("thuộc khối")
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = NotifyingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("loại đơn vị")
@@ -31,7 +34,7 @@ class UnitKind(models.Model):
         return self.name
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(NotifyingQuerySet):
     def for_user(self, user):
         from .scoping import scope_for_user
 

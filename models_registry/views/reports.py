@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,7 @@ from ..reports import (
     Period,
     area_within,
     build_report,
+    cached_report,
     change_text,
     missing_units_table,
     registered_in,
@@ -269,21 +271,27 @@ def report_page(request, *, base_area, registrations, units, counted_q, public, 
     context["crumbs"] = breadcrumbs(base_area, area, report_url, period.params)
     # A commune's few missing units are listed on the page; above that the number links to their list.
     inline_missing = not public and area is not None and area.level == AreaLevel.COMMUNE
-    report = build_report(
+    report = cached_report(
         registrations, units, area, period, counted_q=counted_q, missing_limit=MISSING_UNITS_ON_PAGE if inline_missing else 0
     )
     base_params = {**area_params(area), **period.params}
-    tables = link_tables(
-        report_tables(report, public=public),
-        report_url=report_url,
-        list_url=list_url,
-        base_params=base_params,
-        missing_url=missing_url,
-    )
+
+    def tables():
+        linked = link_tables(
+            report_tables(report, public=public),
+            report_url=report_url,
+            list_url=list_url,
+            base_params=base_params,
+            missing_url=missing_url,
+        )
+        return {table.key.replace("-", "_"): table for table in linked}
+
     context.update(
         report=report,
         period=period,
-        tables={table.key.replace("-", "_"): table for table in tables},
+        # Built only if the template's cached copy of the tables is missing.
+        tables=SimpleLazyObject(tables),
+        report_cache_seconds=settings.REPORT_CACHE_SECONDS if report.cache_key else 0,
         missing=link_tables([missing_units_table(report)], report_url=report_url, list_url=None, base_params=base_params)[0]
         if inline_missing
         else None,
