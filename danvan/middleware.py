@@ -3,8 +3,27 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from models_registry.views.health import healthz
 
 logger = logging.getLogger("danvan.database")
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before anything else looks at the request.
+
+    Load balancers probe each app server by its address, with no Host header naming the
+    site; answered later, the probe would fail host validation (400) and log an error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            return healthz(request)
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:
@@ -40,7 +59,7 @@ class RejectNulCharactersMiddleware:
         for params in (request.GET, request.POST if request.method == "POST" else {}):
             if any("\x00" in key or any("\x00" in value for value in params.getlist(key)) for key in params):
                 return HttpResponseBadRequest(
-                    "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL). Hãy kiểm tra lại nội dung đã nhập.",
+                    _("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL). Hãy kiểm tra lại nội dung đã nhập."),
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "danvan.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,11 +204,13 @@ if os.getenv("REDIS_URL"):
     # session alive in the other workers.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Anonymous visitors' copies of public pages live this long in the cache (0: no copies).
-PUBLIC_PAGE_CACHE_SECONDS = int(os.getenv("PUBLIC_PAGE_CACHE_SECONDS", "600"))
-# Built reports are kept this long at most (0: none). Both kinds of copy are also dropped as
-# soon as the data behind them changes (models_registry/freshness.py).
-REPORT_CACHE_SECONDS = int(os.getenv("REPORT_CACHE_SECONDS", "600"))
+# Copies of public pages and of built reports live this long at most (0: no copies). They are
+# dropped as soon as the data behind them changes (models_registry/freshness.py), which needs
+# the shared cache: with a cache in each worker's memory, one worker would not see another's
+# changes, so there are no copies without REDIS_URL.
+COPY_SECONDS_DEFAULT = "600" if os.getenv("REDIS_URL") else "0"
+PUBLIC_PAGE_CACHE_SECONDS = int(os.getenv("PUBLIC_PAGE_CACHE_SECONDS", COPY_SECONDS_DEFAULT))
+REPORT_CACHE_SECONDS = int(os.getenv("REPORT_CACHE_SECONDS", COPY_SECONDS_DEFAULT))
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -219,7 +222,6 @@ if not DEBUG:
     # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
     SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))

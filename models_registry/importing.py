@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from . import spreadsheets
 from .audit import changed_fields, event_fields
@@ -49,7 +50,12 @@ from .resources import (
 from .text import nfc
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
-ACTION_LABELS = {CREATE: "Tạo mới", UPDATE: "Cập nhật", UNCHANGED: "Đã có, không đổi", ERROR: "Lỗi"}
+ACTION_LABELS = {
+    CREATE: gettext_lazy("Tạo mới"),
+    UPDATE: gettext_lazy("Cập nhật"),
+    UNCHANGED: gettext_lazy("Đã có, không đổi"),
+    ERROR: gettext_lazy("Lỗi"),
+}
 WRITE_BATCH = 1000
 
 

@@ -14,9 +14,10 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _fresh_public_pages():
-    # Tests change data between requests; test_caching.py turns the copies back on.
-    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+def _copies_on():
+    # As in production: every test that changes data between two requests also checks that
+    # the copies of public pages and reports follow the change.
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=600, REPORT_CACHE_SECONDS=600):
         yield
 
 

@@ -2,7 +2,6 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.cache import cache
 
 from models_registry.models import Registration, Status
 from models_registry.views import public
@@ -14,9 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cached_pages(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

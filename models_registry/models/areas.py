@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..freshness import NotifyingQuerySet
@@ -88,7 +89,7 @@ class AdminArea(models.Model):
 
     def __str__(self):
         if self.structure == Structure.LEGACY:
-            return f"{self.name} (cũ)"
+            return gettext("%(name)s (cũ)") % {"name": self.name}
         return self.name
 
     @property

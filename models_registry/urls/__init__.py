@@ -1,9 +1,8 @@
 from django.urls import include, path
 
-from ..views import health, language
+from ..views import language
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
     path("ngon-ngu/<str:code>/", language.switch_language, name="switch_language"),
     path("", include("models_registry.urls.public")),
     path("thong-ke/", include("models_registry.urls.statistics")),

@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import importing
@@ -163,7 +164,7 @@ def cancel(request, token):
     _check_can_import(request.user)
     _get_upload(request, token)
     _forget(request, token)
-    messages.info(request, "Đã hủy tệp tải lên; không có dữ liệu nào được nhập.")
+    messages.info(request, _("Đã hủy tệp tải lên; không có dữ liệu nào được nhập."))
     return redirect("excel_index")
 
 

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import open_data
@@ -168,7 +169,7 @@ def _open_data_queryset(request):
     if form.is_bound and not form.is_valid():
         messages = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
         return None, HttpResponseBadRequest(
-            "Tham số lọc không hợp lệ, không có dữ liệu nào được xuất.\n" + "\n".join(messages),
+            _("Tham số lọc không hợp lệ, không có dữ liệu nào được xuất.") + "\n" + "\n".join(messages),
             content_type="text/plain; charset=utf-8",
         )
     return form.filter(published()), None

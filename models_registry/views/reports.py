@@ -401,13 +401,10 @@ def list_page(request, *, base_area, registrations, counted_q, public, report_ur
     rows = filtered_registrations(request.GET, registrations, area, period, counted_q)
     rows = rows.select_related("unit", "area", "unit_kind").order_by("-year", "area__name", "unit__name", "name")
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("trang"))
-    params = request.GET.copy()
-    params.pop("trang", None)
     context.update(
         period=period,
         page=page,
         filters=describe_filters(request.GET, period, registrations),
-        page_params=params.urlencode(),
         back_url=build_url(report_url, {**area_params(area), **period.params}),
     )
     return render(request, "reports/registration_list.html", context)
@@ -433,13 +430,10 @@ def missing_units(request):
     page = Paginator(units_without_registration(units, registered_in(registrations, year)), LIST_PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
-    params = request.GET.copy()
-    params.pop("trang", None)
     context.update(
         year=year,
         kind=kind,
         page=page,
-        page_params=params.urlencode(),
         crumbs=breadcrumbs(base_area, area, report_url, {"nam": year}),
         back_url=build_url(report_url, {**area_params(area), "nam": year}),
     )
