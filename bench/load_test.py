@@ -2,8 +2,10 @@
 
 Drives a mix of public, unit, staff and report pages from N simulated users (threads with
 keep-alive connections) for a bounded time, loopback only, and reports requests per second,
-p50/p95/p99 latency and errors. Runs the mix with persistent database connections on and
-off, the public list/detail pages alone, and optionally restarts PostgreSQL mid-run.
+p50/p95/p99 latency, errors and the gunicorn workers' CPU time per request. Runs the mix
+with persistent database connections on and off, and the public list/detail pages alone.
+`--fault` instead restarts PostgreSQL a third of the way into the mix while two units save
+new drafts, then checks that every draft the portal answered "saved" is still there.
 
     python bench/load_test.py                      # full report, 50 users × 60 s per run
     python bench/load_test.py --users 20 --seconds 15 --fault
@@ -31,6 +33,7 @@ DATABASE_URL = os.getenv("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:543
 # The shared cache of docs/deploy.md; its own database number, emptied before each server start.
 REDIS_URL = os.getenv("LOAD_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "danvan-demo"
+WRITER_ACCOUNTS = ("donvi.a", "donvi.b")
 GUNICORN_OPTIONS = os.getenv("LOAD_GUNICORN_OPTIONS", "--workers 4 --threads 2 --worker-class gthread --keep-alive 5").split()
 
 
@@ -67,10 +70,11 @@ def sample_ids():
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def registration_count():
+def registration_count(among=None):
+    """How many registrations there are, or how many of the ids in `among` exist."""
+    query = "R.objects.count()" if among is None else f"R.objects.filter(pk__in={sorted(among)!r}).count()"
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c",
-         "from models_registry.models import Registration as R; print(R.objects.count())"],
+        [PYTHON, "manage.py", "shell", "-c", f"from models_registry.models import Registration as R; print({query})"],
         cwd=ROOT, check=True, capture_output=True, text=True, env={**os.environ, "DATABASE_URL": DATABASE_URL},
     )
     return int(out.stdout.strip().splitlines()[-1])
@@ -156,20 +160,37 @@ class Client:
             self.connection.close()
             self.connection = http.client.HTTPConnection(HOST, PORT, timeout=10)
             raise
+        self.location = response.getheader("Location")
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]
         return status, data
 
-    def login(self, username):
-        status, page = self.get("/tai-khoan/dang-nhap/")
+    def post_form(self, path, fields):
+        """GET the form for its CSRF token, then POST it; returns the status."""
+        status, page = self.get(path)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        body = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
-        status, _ = self._send("POST", "/tai-khoan/dang-nhap/", body, {
+        body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token})
+        status, _ = self._send("POST", path, body, {
             "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}:{PORT}/",
         })
-        if status != 302:
-            raise RuntimeError(f"login of {username} answered {status}")
+        return status
+
+    def login(self, username):
+        if self.post_form("/tai-khoan/dang-nhap/", {"username": username, "password": PASSWORD}) != 302:
+            raise RuntimeError(f"login of {username} answered the login form again")
+
+    def register(self, number):
+        """Save a new draft as a unit would; the id of the registration once the portal has
+        answered that it is saved, else None."""
+        year = time.localtime().tm_year
+        status = self.post_form("/don-vi/dang-ky/", {
+            "year": year, "name": f"Mô hình thử tải {number}", "field": "economy", "level": "grassroots",
+            "exemplar_kind": "collective", "is_new": "on", "objectives": "Thử tải", "content": "Thử tải",
+            "success_indicators": "Thử tải", "start_date": f"01/03/{year}",
+        })
+        saved = re.fullmatch(r"/don-vi/mo-hinh/(\d+)/", self.location or "") if status == 302 else None
+        return int(saved.group(1)) if saved else None
 
 
 def mixes(ids):
@@ -187,12 +208,13 @@ def mixes(ids):
     }
 
 
-def drive(server, users, seconds, roles, weights, think, fault_at=None):
+def drive(server, users, seconds, roles, weights, think, fault_at=None, writers=0):
     ids = sample_ids()
     plan = mixes(ids)
     samples, errors, lock = [], [], threading.Lock()
+    saved, refused = [], []
     stop_at = time.monotonic() + seconds
-    start_barrier = threading.Barrier(users + 1)
+    start_barrier = threading.Barrier(users + writers + 1)
 
     def person(index):
         role = random.Random(index).choices(roles, weights)[0]
@@ -222,7 +244,25 @@ def drive(server, users, seconds, roles, weights, think, fault_at=None):
                 # A person reads a moment before the next click.
                 time.sleep(random.uniform(0.5 * think, 1.5 * think))
 
+    def writer(index):
+        # A unit saving new drafts through the form, about once a second: what the portal
+        # answered "saved" must still be there after the database restarts.
+        client = Client()
+        client.login(WRITER_ACCOUNTS[index % len(WRITER_ACCOUNTS)])
+        start_barrier.wait()
+        number = 0
+        while time.monotonic() < stop_at:
+            number += 1
+            try:
+                pk = client.register(f"{index}-{number}-{time.time_ns()}")
+            except (OSError, http.client.HTTPException, AttributeError):
+                pk = None
+            with lock:
+                (saved if pk else refused).append(pk)
+            time.sleep(1)
+
     threads = [threading.Thread(target=person, args=(i,), daemon=True) for i in range(users)]
+    threads += [threading.Thread(target=writer, args=(i,), daemon=True) for i in range(writers)]
     for thread in threads:
         thread.start()
     start_barrier.wait()
@@ -241,6 +281,9 @@ def drive(server, users, seconds, roles, weights, think, fault_at=None):
         thread.join()
     result = summarise(samples, errors, began, seconds, outage)
     result["server_cpu_ms_per_request"] = round(1000 * (server.cpu_seconds() - cpu_before) / max(len(samples), 1), 2)
+    if writers:
+        result["saved_ids"] = saved
+        result["writes_refused"] = len(refused)
     return result
 
 
@@ -289,9 +332,15 @@ def main():
     if args.fault:
         before = registration_count()
         with Server(conn_max_age=60) as server:
-            report["fault"] = drive(server, args.users, args.seconds, roles, weights, args.think, fault_at=args.seconds / 3)
-        report["fault"]["registrations_before"] = before
-        report["fault"]["registrations_after"] = registration_count()
+            report["fault"] = drive(server, args.users, args.seconds, roles, weights, args.think,
+                                    fault_at=args.seconds / 3, writers=2)
+        saved = report["fault"].pop("saved_ids")
+        report["fault"].update(
+            registrations_before=before,
+            drafts_saved_during_run=len(saved),
+            drafts_saved_found_after=registration_count(among=saved),
+            registrations_after=registration_count(),
+        )
     else:
         with Server(conn_max_age=60) as server:
             report["mix_persistent"] = drive(server, args.users, args.seconds, roles, weights, args.think)

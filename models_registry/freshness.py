@@ -34,12 +34,22 @@ def _new_version():
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def instance_changed(sender, instance, **_signal_arguments):
+    # Units save drafts far more often than anything else is written, and no public page or
+    # report shows a draft: those saves must not throw every copy away.
+    if not getattr(instance, "is_private_draft", False):
+        data_changed()
+
+
 class NotifyingQuerySet(models.QuerySet):
     """Bulk writes skip model signals; these announce the change themselves."""
 
+    # Fields an update of which changes nothing that reports or public pages show.
+    untracked_fields = frozenset()
+
     def update(self, **kwargs):
         count = super().update(**kwargs)
-        if count:
+        if count and not kwargs.keys() <= self.untracked_fields:
             data_changed()
         return count
 
@@ -59,7 +69,7 @@ class NotifyingQuerySet(models.QuerySet):
 def watch(*model_classes):
     """Saves and deletes (cascades included) of these models change the data version."""
     for model in model_classes:
-        post_save.connect(data_changed, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
-        post_delete.connect(data_changed, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
+        post_save.connect(instance_changed, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
+        post_delete.connect(instance_changed, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
     # Data migrations write through historical models, which send no signals.
     post_migrate.connect(data_changed, dispatch_uid="freshness-migrate")

@@ -1,5 +1,6 @@
 """The data version that keeps cached reports and public pages exact."""
 import pytest
+from django.db.models import F
 
 from models_registry import importing
 from models_registry.freshness import data_version
@@ -14,10 +15,34 @@ def unit():
     return make_unit(make_commune(make_province()))
 
 
-def test_saving_a_registration_moves_the_version(unit):
-    registration = make_registration(unit)
+def test_saving_an_accepted_registration_moves_the_version(unit):
+    registration = make_registration(unit, status=Status.ACCEPTED)
     before = data_version()
     registration.name = "Tên mới"
+    registration.save()
+    assert data_version() != before
+
+
+def test_a_unit_saving_its_draft_leaves_the_version(unit):
+    before = data_version()
+    registration = make_registration(unit)
+    registration = Registration.objects.get(pk=registration.pk)
+    registration.name = "Tên mới"
+    registration.save()
+    assert data_version() == before
+
+
+def test_claiming_an_edit_leaves_the_version(unit):
+    registration = make_registration(unit, status=Status.ACCEPTED)
+    before = data_version()
+    Registration.objects.filter(pk=registration.pk).update(version=F("version") + 1)
+    assert data_version() == before
+
+
+def test_turning_an_accepted_registration_back_into_a_draft_moves_the_version(unit):
+    registration = Registration.objects.get(pk=make_registration(unit, status=Status.ACCEPTED).pk)
+    before = data_version()
+    registration.status = Status.DRAFT
     registration.save()
     assert data_version() != before
 
@@ -66,7 +91,7 @@ def test_changing_an_account_leaves_the_version(unit):
 
 
 def test_the_version_moves_again_once_the_change_is_committed(unit, django_capture_on_commit_callbacks):
-    registration = make_registration(unit)
+    registration = make_registration(unit, status=Status.ACCEPTED)
     with django_capture_on_commit_callbacks(execute=True):
         registration.save()
         during = data_version()

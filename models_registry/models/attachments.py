@@ -45,3 +45,7 @@ class Attachment(models.Model):
     @property
     def is_image(self):
         return self.content_type.startswith("image/")
+
+    @property
+    def is_private_draft(self):
+        return self.registration.is_private_draft

@@ -40,6 +40,9 @@ RESULT_FIGURES = (
 
 
 class RegistrationQuerySet(NotifyingQuerySet):
+    # The optimistic-locking counter shows nowhere: claiming an edit changes nothing shown.
+    untracked_fields = frozenset({"version"})
+
     def published(self):
         return self.filter(status__in=PUBLISHED_STATUSES)
 
@@ -175,9 +178,25 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} ({self.year})"
 
+    # The status the row has in the database: None before the first save, "" if not read.
+    _stored_status = None
+
     def save(self, *args, **kwargs):
         self.fill_derived()
         super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        registration = super().from_db(db, field_names, values)
+        registration._stored_status = registration.__dict__.get("status", "")
+        return registration
+
+    @property
+    def is_private_draft(self):
+        """A unit's draft that was a draft before this change too: no public page or report
+        shows or counts it, so saving or deleting it changes nothing they show."""
+        return self.status == Status.DRAFT and self._stored_status in (None, Status.DRAFT)
 
     def clean(self):
         super().clean()
