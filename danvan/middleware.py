@@ -1,8 +1,10 @@
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from models_registry.views.health import healthz
@@ -24,6 +26,25 @@ class HealthCheckMiddleware:
         if request.path == "/healthz":
             return healthz(request)
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware:
+    """Vietnamese, unless the visitor chose English with the footer link (a cookie).
+
+    Unlike Django's LocaleMiddleware, the browser's Accept-Language is not asked: many
+    offices' computers are set up in English, and their clerks work in Vietnamese.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        translation.activate(code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
 
 class DatabaseUnavailableMiddleware:

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .freshness import data_version
@@ -457,9 +458,9 @@ def change_text(change):
     if difference == 0:
         return str(_("không đổi"))
     word = _("tăng") if difference > 0 else _("giảm")
-    text = f"{word} {abs(difference):,}".replace(",", ".")
+    text = f"{word} {number_format(abs(difference), force_grouping=True)}"
     if percent is not None:
-        text += f" ({abs(percent):.1f}%)".replace(".", ",")
+        text += f" ({number_format(abs(percent), decimal_pos=1)}%)"
     return text
 
 

@@ -68,3 +68,13 @@ def test_a_former_area_is_marked_in_the_language_of_the_page():
         assert str(old) == "Tỉnh Bến Tre (former)"
     with translation.override("vi"):
         assert str(old) == "Tỉnh Bến Tre (cũ)"
+
+
+def test_a_browser_set_up_in_english_still_gets_vietnamese_until_english_is_chosen(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page and "Tìm mô hình" in page
+
+
+def test_an_unknown_language_cookie_falls_back_to_vietnamese(client):
+    client.cookies["django_language"] = "fr"
+    assert '<html lang="vi">' in client.get("/").content.decode()

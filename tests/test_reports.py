@@ -4,9 +4,10 @@ Counted in province P (code 86) for 2026: R1, R2, R3 (R4 is a draft, R5 withdraw
 province). For 2025 (previous year): R10, R11 in old commune LC1 (→ C1), R12 in split LC2 (→ C2).
 """
 import pytest
+from django.utils import translation
 
 from models_registry.models import Registration, Status, Unit
-from models_registry.reports import PUBLISHED_Q, Period, build_report, report_tables
+from models_registry.reports import PUBLISHED_Q, Period, build_report, change_text, report_tables
 from tests.factories import make_registration, make_report_fixture
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +203,9 @@ def test_it_counts_proposals_by_level_and_decision(data):
     Proposal.objects.create(round=round_, registration=data.r2, proposing_area=data.c1, justification="x",
                             status=ProposalStatus.DECLINED)
     assert report(data.p).proposals == [("Tỉnh", 1, 0, 1)]
+
+
+def test_a_change_is_written_with_the_number_format_of_the_language():
+    assert change_text((2102, 8.8)) == "tăng 2.102 (8,8%)"
+    with translation.override("en"):
+        assert change_text((-2102, -8.8)) == "down 2,102 (8.8%)"
