@@ -350,6 +350,10 @@ def main():
         report["persistent_vs_not_rps_ratio"] = round(
             report["mix_persistent"]["rps"] / max(report["mix_no_persistent"]["rps"], 0.1), 2
         )
+        # With think time the request rate is capped by the users; latency shows the difference.
+        report["not_vs_persistent_p95_ratio"] = round(
+            report["mix_no_persistent"]["p95_ms"] / max(report["mix_persistent"]["p95_ms"], 0.1), 2
+        )
     report["settings"] = {"users": args.users, "seconds": args.seconds, "think_s": args.think}
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
