@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from models_registry.models import Action, Registration, RegistrationEvent, Source, Status
+from models_registry.models import Action, Attachment, Registration, RegistrationEvent, Source, Status
 from tests.factories import make_commune, make_province, make_registration, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,16 @@ def test_editing_in_admin_writes_history_with_the_change(superuser_client, data)
     assert event.actor == superuser_client.user
     assert event.changes["name"][1] == "Tên mới của mô hình"
     assert Registration.objects.get(pk=registration.pk).version == 2
+
+
+def test_evidence_opens_through_the_scoped_view_and_cannot_be_uploaded_in_admin(superuser_client, data):
+    registration = data[0]
+    attachment = Attachment.objects.create(registration=registration, file="minh-chung/a.pdf", original_name="bien-ban.pdf",
+                                           content_type="application/pdf", size=10)
+    page = superuser_client.get(reverse("admin:models_registry_registration_change", args=[registration.pk]))
+    html = page.content.decode()
+    assert f'href="/quan-ly/minh-chung/{attachment.pk}/"' in html and "/media/" not in html
+    assert 'type="file"' not in html
+    assert superuser_client.get(reverse("admin:models_registry_attachment_add")).status_code == 403
+    change = superuser_client.get(reverse("admin:models_registry_attachment_change", args=[attachment.pk]))
+    assert f'href="/quan-ly/minh-chung/{attachment.pk}/"' in change.content.decode()

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from .. import audit
@@ -22,10 +25,24 @@ TRACKED_FIELDS = [
 ]
 
 
-class AttachmentInline(admin.TabularInline):
+class EvidenceFileMixin:
+    """Evidence is uploaded through the portal, which checks each file's content; the admin
+    opens it through the portal's scoped view, since /media/ is never served."""
+
+    @admin.display(description=_("tệp"))
+    def download(self, attachment):
+        return format_html('<a href="{}">{}</a>', reverse("staff_attachment", args=[attachment.pk]),
+                           attachment.original_name)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AttachmentInline(EvidenceFileMixin, admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["file", "original_name", "content_type", "caption", "is_public"]
+    fields = ["download", "content_type", "size", "caption", "is_public"]
+    readonly_fields = ["download", "content_type", "size"]
 
 
 class ReviewInline(admin.TabularInline):
@@ -98,12 +115,13 @@ class YearClosureAdmin(PortalAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(PortalAdmin):
+class AttachmentAdmin(EvidenceFileMixin, PortalAdmin):
+    fields = ["registration", "download", "content_type", "size", "caption", "is_public", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["registration", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_display = ["original_name", "registration", "content_type", "size", "is_public", "uploaded_at"]
     list_filter = ["is_public", "content_type"]
     list_select_related = ["registration"]
     search_fields = ["original_name", "caption", "registration__name"]
-    autocomplete_fields = ["registration"]
     date_hierarchy = "uploaded_at"
 
 
