@@ -130,7 +130,12 @@ def test_staff_review_pages_in_the_browser(page):
     page.goto("/quan-ly/khoa-so/")
     screenshot(page, "staff-07-close-year")
     page.goto("/quan-ly/mo-hinh/them/")
-    screenshot(page, "staff-08-enter-for-unit")
+    page.get_by_label("Tên hoặc mã đơn vị").fill("chi doan thon b")
+    page.get_by_role("button", name="Tìm đơn vị").click()
+    screenshot(page, "staff-08-choose-unit")
+    page.get_by_role("link", name="Chọn").click()
+    page.get_by_text("Chi đoàn thôn B").first.wait_for()
+    screenshot(page, "staff-09-enter-for-unit")
     registration.refresh_from_db()
     assert (registration.status, registration.outcome) == (Status.COMPLETED, "exemplary")
 

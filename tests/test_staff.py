@@ -13,6 +13,7 @@ from models_registry.models import (
     RegistrationEvent,
     Source,
     Status,
+    Unit,
     YearClosure,
 )
 from tests.factories import make_portal_world, make_registration, make_unit
@@ -108,14 +109,68 @@ def test_staff_enters_a_registration_for_a_unit_in_scope(staff_client, world):
 def test_staff_cannot_enter_for_a_unit_outside_the_area(staff_client, world):
     outsider = make_unit(world.commune_y, kind=world.kind)
     response = staff_client.post("/quan-ly/mo-hinh/them/", {**VALID, "unit": outsider.pk})
-    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert "Đơn vị đã chọn không thuộc địa bàn của bạn; hãy chọn lại đơn vị." in response.content.decode()
     assert not Registration.objects.exists()
 
 
-def test_unit_choices_are_limited_to_the_staff_scope(staff_client, world):
+def test_saving_without_a_unit_asks_for_one(staff_client, world):
+    response = staff_client.post("/quan-ly/mo-hinh/them/", VALID)
+    assert "Hãy chọn đơn vị trước khi lưu." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_entering_for_a_unit_starts_by_choosing_it_among_the_staff_scope(staff_client, world):
     make_unit(world.commune_y, kind=world.kind, name="Đơn vị xã khác")
-    page = staff_client.get("/quan-ly/mo-hinh/them/").content.decode()
+    response = staff_client.get("/quan-ly/mo-hinh/them/")
+    page = response.content.decode()
+    assert response.templates[0].name == "staff/choose_unit.html"
     assert world.unit_a.name in page and "Đơn vị xã khác" not in page
+    assert f'href="/quan-ly/mo-hinh/them/?don-vi={world.unit_a.pk}"' in page
+
+
+def test_the_unit_chooser_finds_a_name_typed_without_diacritics(staff_client, world):
+    make_unit(world.commune_x, kind=world.kind, name="Hội Phụ nữ ấp Đông")
+    page = staff_client.get("/quan-ly/mo-hinh/them/?tim=hoi+phu+nu+ap+dong").content.decode()
+    assert "Hội Phụ nữ ấp Đông" in page and world.unit_a.name not in page
+
+
+def test_the_unit_chooser_finds_a_unit_by_its_code(staff_client, world):
+    page = staff_client.get(f"/quan-ly/mo-hinh/them/?tim={world.unit_b.code.lower()}").content.decode()
+    assert world.unit_b.name in page and world.unit_a.name not in page
+
+
+def test_the_unit_chooser_lists_at_most_fifty_and_says_how_many_match(staff_client, world, django_assert_max_num_queries):
+    Unit.objects.bulk_create([Unit(area=world.commune_x, kind=world.kind, code=f"TQ-{n:03d}", name=f"Tổ tự quản {n:03d}")
+                              for n in range(60)])
+    with django_assert_max_num_queries(12):
+        response = staff_client.get("/quan-ly/mo-hinh/them/?tim=to+tu+quan")
+    assert len(response.context["units"]) == 50
+    assert "60 đơn vị khớp; hiện 50 đơn vị đầu tiên." in response.content.decode()
+
+
+def test_the_form_names_the_chosen_unit_and_offers_its_earlier_models(staff_client, world):
+    make_registration(world.unit_b, year=YEAR - 1, name="Mô hình năm trước của B")
+    page = staff_client.get(f"/quan-ly/mo-hinh/them/?don-vi={world.unit_b.pk}").content.decode()
+    assert f"<strong>{world.unit_b.name}</strong>" in page
+    assert "Mô hình năm trước của B" in page
+    assert f'name="unit" value="{world.unit_b.pk}"' in page
+
+
+def test_a_unit_id_outside_the_scope_in_the_address_shows_the_chooser(staff_client, world):
+    outsider = make_unit(world.commune_y, kind=world.kind)
+    response = staff_client.get(f"/quan-ly/mo-hinh/them/?don-vi={outsider.pk}")
+    assert response.templates[0].name == "staff/choose_unit.html"
+
+
+def test_staff_move_a_registration_to_another_unit_chosen_from_the_chooser(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED, name="Tủ sách")
+    chooser = staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/sua/?doi-don-vi=1")
+    assert f'href="/quan-ly/mo-hinh/{registration.pk}/sua/?don-vi={world.unit_b.pk}"' in chooser.content.decode()
+    form = staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/sua/?don-vi={world.unit_b.pk}").content.decode()
+    assert f'name="unit" value="{world.unit_b.pk}"' in form
+    staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/sua/", {**VALID, "unit": world.unit_b.pk, "version": 1})
+    registration.refresh_from_db()
+    assert registration.unit == world.unit_b
 
 
 def test_staff_correction_is_in_the_history_with_the_staff_name(staff_client, world):

@@ -62,13 +62,6 @@ DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    """Units named with their area: staff of a province choose among communes' units of the same name."""
-
-    def label_from_instance(self, unit):
-        return f"{unit.name} — {unit.area}"
-
-
 class RegistrationForm(VersionedForm):
     """Register or edit a model. Staff get a unit chooser limited to their scope."""
 
@@ -118,23 +111,29 @@ class RegistrationForm(VersionedForm):
 
     def __init__(self, *args, unit=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unit = unit or (self.instance.unit if self.instance.unit_id else None)
+        self.chosen_unit = unit or (self.instance.unit if self.instance.unit_id else None)
         if units is not None and self.data.get("unit"):
             # The earlier models offered for "continues" are those of the unit being posted.
-            self.unit = units.filter(pk=parse_id(self.data["unit"])).first() or self.unit
+            self.chosen_unit = units.filter(pk=parse_id(self.data["unit"])).first() or self.chosen_unit
         if units is not None:
-            self.fields["unit"] = UnitChoiceField(
-                queryset=units, label=_("Đơn vị"), help_text=_("Đơn vị mà cán bộ nhập mô hình thay."),
-                initial=self.unit, empty_label=_("— Chọn đơn vị —"),
+            # A province has thousands of units: they are searched on the chooser page
+            # (views/staff.py) and the form carries the chosen one, checked against the scope.
+            self.fields["unit"] = forms.ModelChoiceField(
+                queryset=units, widget=forms.HiddenInput, error_messages={
+                    "required": _("Hãy chọn đơn vị trước khi lưu."),
+                    "invalid_choice": _("Đơn vị đã chọn không thuộc địa bàn của bạn; hãy chọn lại đơn vị."),
+                },
             )
+            if self.chosen_unit is not None:
+                self.initial["unit"] = self.chosen_unit.pk
             self.order_fields(["unit"])
         for name in self.required_text:
             self.fields[name].required = True
         self.fields["year"].widget.attrs.update({"min": settings.FIRST_REGISTRATION_YEAR,
                                                  "max": datetime.date.today().year + 1})
         earlier = Registration.objects.none()
-        if self.unit is not None:
-            earlier = Registration.objects.filter(unit=self.unit).exclude(pk=self.instance.pk).order_by("-year", "name")
+        if self.chosen_unit is not None:
+            earlier = Registration.objects.filter(unit=self.chosen_unit).exclude(pk=self.instance.pk).order_by("-year", "name")
         self.fields["field"].choices = [("", _("— Chọn lĩnh vực —")), *Field.choices]
         self.fields["continues"].queryset = earlier
         self.fields["continues"].empty_label = _("— Không —")
@@ -168,7 +167,7 @@ class RegistrationForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
-        unit = cleaned.get("unit", self.unit)
+        unit = cleaned.get("unit", self.chosen_unit)
         if unit is None:
             return cleaned
         continues = cleaned.get("continues")
@@ -189,8 +188,8 @@ class RegistrationForm(VersionedForm):
     def _post_clean(self):
         if "unit" in self.cleaned_data:
             self.instance.unit = self.cleaned_data["unit"]
-        elif self.unit is not None:
-            self.instance.unit = self.unit
+        elif self.chosen_unit is not None:
+            self.instance.unit = self.chosen_unit
         super()._post_clean()
 
 

@@ -19,6 +19,16 @@ def _helper(*layout):
     return helper
 
 
+class UnitSearchForm(forms.Form):
+    tim = forms.CharField(label=_("Tên hoặc mã đơn vị"), required=False, max_length=200,
+                          widget=forms.TextInput(attrs={"placeholder": _("Ví dụ: Hội Phụ nữ, DV-001"), "autofocus": True}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("tim")
+        self.helper.form_method = "get"
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do trả lại"),

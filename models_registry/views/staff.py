@@ -14,11 +14,21 @@ from django.views.decorators.http import require_POST
 from .. import workflow
 from ..filters import filter_registrations, parse_id
 from ..forms.registration import RegistrationForm, staff_units
-from ..forms.staff import AssessmentForm, RegistrationFilterForm, ReturnForm, ReviewForm, close_year_form
+from ..forms.staff import (
+    AssessmentForm,
+    RegistrationFilterForm,
+    ReturnForm,
+    ReviewForm,
+    UnitSearchForm,
+    close_year_form,
+)
 from ..models import CriteriaSet, Registration, ReviewKind, Status, UnitKind, YearClosure
+from ..text import fold
 from .registrations import STAFF, edit_registration, get_registration_for_user, reviewer_required, workspace_required
 
 LIST_COLUMNS = ("unit", "area", "unit_kind")
+# Units listed by the chooser at most; more matches ask for a longer search.
+CHOOSER_LIMIT = 50
 REVIEW_KINDS = {"so-ket": ReviewKind.MID_YEAR, "tong-ket": ReviewKind.YEAR_END}
 
 
@@ -57,10 +67,29 @@ def registration_list(request):
     })
 
 
+def unit_chooser(request, units, *, title, cancel_url):
+    """Find the unit by its name (with or without diacritics) or code, among those in scope.
+
+    Names are matched in Python: a province's few thousand names cost milliseconds, and
+    neither SQLite nor a stock PostgreSQL compares text without diacritics.
+    """
+    form = UnitSearchForm(request.GET)
+    words = fold(form.cleaned_data["tim"]).split() if form.is_valid() else []
+    matching = [pk for pk, name, code in units.values_list("pk", "name", "code")
+                if all(word in fold(f"{name} {code}") for word in words)]
+    found = units.filter(pk__in=matching[:CHOOSER_LIMIT]).select_related("kind__parent")
+    return render(request, "staff/choose_unit.html", {
+        "form": form, "units": found, "total": len(matching), "limit": CHOOSER_LIMIT, "searched": bool(words),
+        "title": title, "cancel_url": cancel_url,
+    })
+
+
 @reviewer_required
 def registration_create(request):
     units = staff_units(request.user)
     unit = units.filter(pk=parse_id(request.GET.get("don-vi"))).first()
+    if unit is None and request.method != "POST":
+        return unit_chooser(request, units, title=_("Nhập mô hình thay đơn vị"), cancel_url=reverse("staff_registrations"))
     form = RegistrationForm(request.POST or None, units=units, unit=unit,
                             initial={"year": datetime.date.today().year})
     if request.method == "POST" and form.is_valid():
@@ -80,8 +109,12 @@ def registration_create(request):
 @reviewer_required
 def registration_edit(request, pk):
     registration = get_registration_for_user(request.user, pk)
-    return edit_registration(request, pk, STAFF, form_kwargs={"units": staff_units(request.user, registration.unit_id)},
-                             title=_("Sửa, bổ sung mô hình"))
+    units = staff_units(request.user, registration.unit_id)
+    title = _("Sửa, bổ sung mô hình")
+    if "doi-don-vi" in request.GET and request.method != "POST":
+        return unit_chooser(request, units, title=title, cancel_url=reverse("staff_registration_edit", args=[pk]))
+    unit = units.filter(pk=parse_id(request.GET.get("don-vi"))).first()
+    return edit_registration(request, pk, STAFF, form_kwargs={"units": units, "unit": unit}, title=title)
 
 
 @require_POST
