@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import ExemplarKind, Structure
+from .resources import neutralise
 from .search import with_commended
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _area(registration):
@@ -87,12 +86,9 @@ def rows(queryset, site_root=""):
 
 
 def _safe_cell(value):
-    # A cell starting like a formula would run in a spreadsheet; a leading quote keeps it text.
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else value
+    return "" if value is None else neutralise(value)
 
 
 class _Echo:

@@ -29,7 +29,8 @@ from .models import (
 from .models.history import Action
 from .text import fold, nfc
 
-FORMULA_START = ("=", "+", "-", "@")
+# What a spreadsheet may run as a formula when a cell starts with it (tab and CR included).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # "=..." is always a formula; "+SUM(" or "@HYPERLINK(" too, while "- item" or "+84 ..." is text.
 _FORMULA = re.compile(r"^(=|[+\-@]\s*[A-Za-z_][\w.]*\s*\()")
 MAX_FIGURE = 2**63 - 1
@@ -37,7 +38,7 @@ MAX_FIGURE = 2**63 - 1
 
 def neutralise(value):
     """Prefix text a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -70,7 +71,7 @@ class TextWidget(widgets.Widget):
         text = cell_text(value).lstrip()
         if _FORMULA.match(text):
             raise ValueError("Ô chứa công thức; hãy dán giá trị (không dán công thức).")
-        if text.startswith("'") and text[1:2] in FORMULA_START:
+        if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
             text = text[1:]  # the apostrophe our own export adds before "=", "+", "-", "@"
         text = nfc(text)
         if self.required and not text:

@@ -4,16 +4,9 @@ Query parameters: `dia-ban` an area code (today's structure unless `co-cau=cu`),
 or `tu-nam` and `den-nam` a period. The area defaults to the viewer's own; an area outside
 the viewer's scope answers 404, so the parameters can never widen what a leader sees.
 """
-import csv
-import datetime
-import io
 from html import escape
 from urllib.parse import urlencode
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Hidden, Layout, Row, Submit
-from crispy_forms.layout import Field as LayoutField
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,11 +21,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from ..filters import filter_registrations, parse_id
+from ..forms.reports import PeriodForm
 from ..models import (
     AdminArea,
     AreaLevel,
@@ -47,10 +38,10 @@ from ..models import (
     Unit,
     UnitKind,
 )
+from ..report_files import report_csv, report_workbook
 from ..reports import (
     COUNTED_Q,
     MISSING_UNITS_ON_PAGE,
-    Period,
     area_within,
     build_report,
     cached_report,
@@ -65,54 +56,6 @@ from ..reports import (
 LIST_PAGE_SIZE = 50
 # List filters the drill-down links add on top of the report's area and period.
 LIST_FILTERS = ("linh-vuc", "cap", "trang-thai", "loai-don-vi", "loai-dien-hinh", "don-vi")
-
-
-class PeriodForm(forms.Form):
-    """The year or period of a report, with Vietnamese parameter names as field names."""
-
-    def __init__(self, data, *, area=None, **kwargs):
-        super().__init__(data, **kwargs)
-        first, last = settings.FIRST_REGISTRATION_YEAR, datetime.date.today().year + 1
-        year = {"min_value": first, "max_value": last, "required": False}
-        messages = {
-            "invalid": _("Năm phải là một số, ví dụ 2024."),
-            "min_value": _("Năm phải từ %(first)s đến %(last)s.") % {"first": first, "last": last},
-            "max_value": _("Năm phải từ %(first)s đến %(last)s.") % {"first": first, "last": last},
-        }
-        self.fields["nam"] = forms.IntegerField(label=_("Năm"), error_messages=messages, **year)
-        self.fields["tu-nam"] = forms.IntegerField(label=_("Hoặc từ năm"), error_messages=messages, **year)
-        self.fields["den-nam"] = forms.IntegerField(label=_("đến năm"), error_messages=messages, **year)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "no-print"
-        hidden = [Hidden("dia-ban", area.code), Hidden("co-cau", area.structure)] if area is not None else []
-        self.helper.layout = Layout(
-            *hidden,
-            Row(
-                Column(LayoutField("nam", placeholder=str(datetime.date.today().year)), css_class="col-sm-3"),
-                Column("tu-nam", css_class="col-sm-3"),
-                Column("den-nam", css_class="col-sm-3"),
-                Column(Submit("", _("Xem báo cáo"), css_class="mt-sm-4"), css_class="col-sm-3"),
-            ),
-        )
-
-    def clean(self):
-        data = super().clean()
-        year, first, last = data.get("nam"), data.get("tu-nam"), data.get("den-nam")
-        if self.errors:
-            return data
-        if year is not None:
-            data["period"] = Period(year, year)
-        elif first is not None and last is not None:
-            if first > last:
-                raise forms.ValidationError(_("“Từ năm” phải nhỏ hơn hoặc bằng “đến năm”."))
-            data["period"] = Period(first, last)
-        elif first is not None or last is not None:
-            raise forms.ValidationError(_("Nhập cả “từ năm” và “đến năm”, hoặc chỉ một năm."))
-        else:
-            today = datetime.date.today().year
-            data["period"] = Period(today, today)
-        return data
 
 
 def require_report_viewer(user):
@@ -496,114 +439,13 @@ def export_xlsx(request):
     return response
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formulas in CSV cells."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return "'" + value
-    return "" if value is None else value
-
-
 @require_GET
 @login_required
 def export_csv(request):
     area, period, report, tables = export_report(request)
     if report is None:
         return invalid_export(tables)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Báo cáo phong trào thi đua “Dân vận khéo”")])
-    writer.writerow([_("Địa bàn"), str(area) if area is not None else _("Toàn quốc")])
-    writer.writerow([_("Thời gian"), str(period.label)])
-    writer.writerow([_("Ngày lập"), timezone.localdate().strftime("%d/%m/%Y")])
-    for table in tables:
-        writer.writerow([])
-        writer.writerow([str(table.title)])
-        writer.writerow([str(table.label_header), *[str(c) for c in table.columns]])
-        for row in table.rows:
-            writer.writerow([safe_cell(row.label), *[safe_cell(v) for v in row.values]])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    content = report_csv(area, period, tables, made_on=timezone.localdate())
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(area, period, "csv")}"'
     return response
-
-
-THIN = Side(style="thin", color="999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="F2E6E6")
-
-
-def report_workbook(area, period, tables, *, made_on):
-    """A printable A4 sheet: heading, the tables, and a signature block for the head of the commission."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Báo cáo")
-    width = max(len(table.columns) for table in tables) + 1
-    commission = str(area.get_commission_name() if area is not None else _("Ban Dân vận"))
-    place = str(area) if area is not None else _("Toàn quốc")
-
-    def put(row, column, value, **style):
-        cell = sheet.cell(row=row, column=column, value="" if value is None else value)
-        if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-            # Stored as text, never as a formula; the sheet shows exactly what the page does.
-            cell.data_type = "s"
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
-
-    def merged(row, text, **style):
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        return put(row, 1, text, alignment=Alignment(horizontal="center", wrap_text=True), **style)
-
-    def right(row, text, **style):
-        # The right-hand block of an official document: the last three columns, centred.
-        sheet.merge_cells(start_row=row, start_column=width - 2, end_row=row, end_column=width)
-        return put(row, width - 2, text, alignment=Alignment(horizontal="center"), **style)
-
-    put(1, 1, commission.upper(), font=Font(bold=True))
-    right(1, _("ĐẢNG CỘNG SẢN VIỆT NAM"), font=Font(bold=True))
-    right(2, _("Ngày lập: %(date)s") % {"date": made_on.strftime("%d/%m/%Y")}, font=Font(italic=True))
-    merged(4, _("BÁO CÁO KẾT QUẢ PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO”"), font=Font(bold=True, size=14))
-    merged(5, _("Địa bàn: %(place)s") % {"place": place}, font=Font(bold=True))
-    merged(6, str(period.label), font=Font(bold=True))
-
-    row = 8
-    for table in tables:
-        put(row, 1, str(table.title), font=Font(bold=True, size=12))
-        row += 1
-        for column, header in enumerate([table.label_header, *table.columns], start=1):
-            put(row, column, str(header), font=Font(bold=True), fill=HEADER_FILL, border=BOX,
-                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        row += 1
-        for table_row in table.rows:
-            put(row, 1, table_row.label, border=BOX, alignment=Alignment(wrap_text=True, vertical="top"))
-            for column, value in enumerate(table_row.values, start=2):
-                cell = put(row, column, value, border=BOX)
-                if isinstance(value, int):
-                    cell.number_format = "#,##0"
-            row += 1
-        if table.note:
-            put(row, 1, table.note, font=Font(italic=True))
-            row += 1
-        row += 1
-
-    row += 1
-    right(row, _("TM. %(commission)s") % {"commission": commission.upper()}, font=Font(bold=True))
-    right(row + 1, _("TRƯỞNG BAN"), font=Font(bold=True))
-    right(row + 2, _("(Ký, ghi rõ họ tên, đóng dấu)"), font=Font(italic=True))
-
-    sheet.column_dimensions["A"].width = 42
-    for column in range(2, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 15
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE if width > 6 else sheet.ORIENTATION_PORTRAIT
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.oddFooter.center.text = _("Trang &P / &N")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

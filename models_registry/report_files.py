@@ -1,0 +1,112 @@
+"""A report as files: a printable Excel sheet with the commission's signature block, and CSV."""
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .resources import FORMULA_PREFIXES, neutralise
+
+
+def report_csv(area, period, tables, *, made_on):
+    """The same tables as CSV, for other software; UTF-8 with a BOM so Excel reads the diacritics."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Báo cáo phong trào thi đua “Dân vận khéo”")])
+    writer.writerow([_("Địa bàn"), str(area) if area is not None else _("Toàn quốc")])
+    writer.writerow([_("Thời gian"), str(period.label)])
+    writer.writerow([_("Ngày lập"), made_on.strftime("%d/%m/%Y")])
+    for table in tables:
+        writer.writerow([])
+        writer.writerow([str(table.title)])
+        writer.writerow([str(table.label_header), *[str(c) for c in table.columns]])
+        for row in table.rows:
+            writer.writerow([_cell(row.label), *[_cell(v) for v in row.values]])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _cell(value):
+    return "" if value is None else neutralise(value)
+
+
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F2E6E6")
+
+
+def report_workbook(area, period, tables, *, made_on):
+    """A printable A4 sheet: heading, the tables, and a signature block for the head of the commission."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Báo cáo")
+    # At least four columns: the commission's name on the left, the signature block on the right.
+    width = max(4, max(len(table.columns) for table in tables) + 1)
+    commission = str(area.get_commission_name() if area is not None else _("Ban Dân vận"))
+    place = str(area) if area is not None else _("Toàn quốc")
+
+    def put(row, column, value, **style):
+        cell = sheet.cell(row=row, column=column, value="" if value is None else value)
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            # Stored as text, never as a formula; the sheet shows exactly what the page does.
+            cell.data_type = "s"
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    def merged(row, text, **style):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        return put(row, 1, text, alignment=Alignment(horizontal="center", wrap_text=True), **style)
+
+    def right(row, text, **style):
+        # The right-hand block of an official document: the last three columns, centred.
+        sheet.merge_cells(start_row=row, start_column=width - 2, end_row=row, end_column=width)
+        return put(row, width - 2, text, alignment=Alignment(horizontal="center"), **style)
+
+    put(1, 1, commission.upper(), font=Font(bold=True))
+    right(1, _("ĐẢNG CỘNG SẢN VIỆT NAM"), font=Font(bold=True))
+    right(2, _("Ngày lập: %(date)s") % {"date": made_on.strftime("%d/%m/%Y")}, font=Font(italic=True))
+    merged(4, _("BÁO CÁO KẾT QUẢ PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO”"), font=Font(bold=True, size=14))
+    merged(5, _("Địa bàn: %(place)s") % {"place": place}, font=Font(bold=True))
+    merged(6, str(period.label), font=Font(bold=True))
+
+    row = 8
+    for table in tables:
+        put(row, 1, str(table.title), font=Font(bold=True, size=12))
+        row += 1
+        for column, header in enumerate([table.label_header, *table.columns], start=1):
+            put(row, column, str(header), font=Font(bold=True), fill=HEADER_FILL, border=BOX,
+                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        row += 1
+        for table_row in table.rows:
+            put(row, 1, table_row.label, border=BOX, alignment=Alignment(wrap_text=True, vertical="top"))
+            for column, value in enumerate(table_row.values, start=2):
+                cell = put(row, column, value, border=BOX)
+                if isinstance(value, int):
+                    cell.number_format = "#,##0"
+            row += 1
+        if table.note:
+            put(row, 1, table.note, font=Font(italic=True))
+            row += 1
+        row += 1
+
+    row += 1
+    right(row, _("TM. %(commission)s") % {"commission": commission.upper()}, font=Font(bold=True))
+    right(row + 1, _("TRƯỞNG BAN"), font=Font(bold=True))
+    right(row + 2, _("(Ký, ghi rõ họ tên, đóng dấu)"), font=Font(italic=True))
+
+    sheet.column_dimensions["A"].width = 42
+    for column in range(2, width + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 15
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE if width > 6 else sheet.ORIENTATION_PORTRAIT
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.oddFooter.center.text = _("Trang &P / &N")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

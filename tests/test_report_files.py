@@ -1,0 +1,32 @@
+"""A report as files: the CSV and the printable Excel sheet."""
+import csv
+import datetime
+import io
+
+import openpyxl
+
+from models_registry.report_files import report_csv, report_workbook
+from models_registry.reports import Period, Table, TableRow
+
+MADE_ON = datetime.date(2026, 11, 23)
+
+
+def table(label):
+    return Table("don-vi", "Theo đơn vị", ["Tổng số"], [TableRow(label, [3])], label_header="Đơn vị")
+
+
+def test_the_csv_keeps_a_cell_a_spreadsheet_would_run_as_text():
+    content = report_csv(None, Period(2026, 2026), [table("\t=HYPERLINK(\"x\")")], made_on=MADE_ON)
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    assert ["'\t=HYPERLINK(\"x\")", "3"] in rows
+
+
+def test_the_csv_starts_with_a_byte_order_mark_so_excel_reads_diacritics():
+    assert report_csv(None, Period(2026, 2026), [table("Chi bộ ấp Một")], made_on=MADE_ON).startswith("\ufeff")
+
+
+def test_the_sheet_stores_a_formula_like_name_as_text_and_is_dated():
+    book = openpyxl.load_workbook(io.BytesIO(report_workbook(None, Period(2026, 2026), [table("=1+1")], made_on=MADE_ON)))
+    cells = {cell.value: cell.data_type for row in book.active.iter_rows() for cell in row if cell.value}
+    assert cells["=1+1"] == "s"
+    assert "Ngày lập: 23/11/2026" in cells
