@@ -10,8 +10,9 @@ generate_series in a few statements. Data is generated once; pass --reset to reg
 
 It then times, through the Django test client (the whole request: middleware, scoping, queries,
 template), a province dashboard, a commune dashboard, a five-year range and the Excel export,
-and the bare SQL of the main per-year aggregate behind the province table, and prints p50/p95
-and the ratio of the page to the bare SQL.
+the bare SQL of the main per-year aggregate behind the province table, and the lists behind the
+numbers (a province staff's list, the drill-down list, the public list and search), and prints
+p50/p95 and the ratio of the page to the bare SQL.
 """
 import argparse
 import os
@@ -27,7 +28,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
 # One connection for the whole run, as behind a pooled app server.
 os.environ.setdefault("CONN_MAX_AGE", "600")
 
-TARGETS_MS = {"province": 150, "commune": 50, "five_years": 300, "excel": 2000}
+TARGETS_MS = {"province": 150, "commune": 50, "five_years": 300, "excel": 2000,
+              "staff_list": 300, "report_list": 300, "public_list": 300, "public_search": 300,
+              "public_search_all": 1000}
 
 # The indexes the reports need at national scale, proposed for Registration.Meta.indexes
 # (the report to the lead gives the Django form). Created here when missing, so the bench
@@ -314,8 +317,9 @@ def main():
         .order_by("id").first().current_commune
     )
     users = {}
-    for name, area in (("bench-tinh", province), ("bench-xa", commune)):
-        users[name], _ = User.objects.update_or_create(username=name, defaults={"role": Role.LEADER, "area": area})
+    for name, role, area in (("bench-tinh", Role.LEADER, province), ("bench-xa", Role.LEADER, commune),
+                             ("bench-canbo-tinh", Role.STAFF, province)):
+        users[name], _ = User.objects.update_or_create(username=name, defaults={"role": role, "area": area})
     total = Registration.objects.count()
     in_province = Registration.objects.filter(province.scope_q("area")).count()
     print(f"Data: {total:,} registrations; {province} has {in_province:,}; commune {commune}.", flush=True)
@@ -326,6 +330,7 @@ def main():
         return client
 
     province_client, commune_client = client_for(users["bench-tinh"]), client_for(users["bench-xa"])
+    staff_client, visitor = client_for(users["bench-canbo-tinh"]), Client()
 
     def get(client, url):
         def call():
@@ -354,6 +359,17 @@ def main():
         ("excel", "province Excel export, 2026", get(province_client, "/bao-cao/xuat.xlsx?nam=2026"),
          max(3, args.repeat // 5)),
         ("sql", "bare SQL of the main per-year aggregate (province)", bare_sql, args.repeat),
+        # The lists behind the numbers, uncached as every page here (no REDIS_URL: no copies).
+        ("staff_list", "province staff's list of models, first page", get(staff_client, "/quan-ly/mo-hinh/"),
+         args.repeat),
+        ("report_list", "province drill-down list, 2026", get(province_client, "/bao-cao/mo-hinh/?nam=2026"),
+         args.repeat),
+        ("public_list", "public list, whole country, first page", get(visitor, "/mo-hinh/"), args.repeat),
+        # The generated names are "Mô hình <n>": a clerk's narrow search, and one that matches everything.
+        ("public_search", "public search “mo hinh 4242”, whole country", get(visitor, "/mo-hinh/?q=mo+hinh+4242"),
+         args.repeat),
+        ("public_search_all", "public search matching every model", get(visitor, "/mo-hinh/?q=mo+hinh"),
+         args.repeat),
     ]
     results = {}
     print(f"\n{'case':<55} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}")
