@@ -17,6 +17,8 @@ from operator import attrgetter
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -622,6 +624,7 @@ class UnitImport:
     def write(self, plans, batch):
         creates, updates = [], []
         late_parents = []
+        changed = {}
         for outcome, target, _ in plans:
             if outcome.action == CREATE:
                 values, parent, parent_code = target
@@ -631,6 +634,11 @@ class UnitImport:
                     late_parents.append((unit, parent_code))
             elif outcome.action == UPDATE:
                 existing, values, parent, parent_code = target
+                changed[existing.pk] = [name for name, value in values.items() if getattr(existing, name) != value]
+                # A parent given by code but not found yet is created by this file: always a change.
+                new_parent = parent_code and parent is None
+                if "parent" in self.compared and (new_parent or existing.parent_id != getattr(parent, "pk", None)):
+                    changed[existing.pk].append("parent")
                 for name, value in values.items():
                     setattr(existing, name, value)
                 if "parent" in self.compared:
@@ -649,7 +657,30 @@ class UnitImport:
         late_new = [u for u, _ in late_parents if u.pk in created]
         if late_new:
             Unit.objects.bulk_update(late_new, ["parent"], batch_size=WRITE_BATCH)
+        log_unit_changes(batch, creates, updates, changed)
         return len(creates)
+
+
+def log_unit_changes(batch, creates, updates, changed):
+    """One entry per unit created or changed in the administrators' change log, as the admin
+    writes for its own edits, naming the file and the fields. A command run without --user
+    has nobody to name: its file is on record as the import batch only."""
+    if batch.created_by_id is None:
+        return
+    source = f"Nhập Excel “{batch.file_name}” (đợt {batch.pk})"
+    content_type = ContentType.objects.get_for_model(Unit)
+    labels = {f.name: str(f.verbose_name) for f in Unit._meta.fields}
+    entries = [
+        LogEntry(user_id=batch.created_by_id, content_type=content_type, object_id=str(unit.pk),
+                 object_repr=str(unit)[:200], action_flag=ADDITION, change_message=f"{source}: tạo mới")
+        for unit in creates
+    ] + [
+        LogEntry(user_id=batch.created_by_id, content_type=content_type, object_id=str(unit.pk),
+                 object_repr=str(unit)[:200], action_flag=CHANGE,
+                 change_message=f"{source}: sửa {', '.join(labels[name] for name in changed[unit.pk])}")
+        for unit in updates
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=WRITE_BATCH)
 
 
 # Entry points -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import unicodedata
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -386,3 +387,20 @@ def test_sheet_with_inline_strings_is_read(world):
     assert report.ok, messages(report)
     saved = Registration.objects.get()
     assert (saved.name, saved.results) == ("Mô hình <A> & B", "Dòng 1\nDòng 2")
+
+
+def test_unit_file_leaves_an_entry_per_unit_in_the_administrators_change_log(world):
+    run_units([["CB-02", "Chi bộ ấp Tây", "Tổ chức Đảng", "31001", "", "Cơ sở"]], world["staff"])
+    run_units([["CB-02", "Chi bộ ấp Tây Mới", "Tổ chức Đảng", "31001", "", "Cơ sở"]], world["staff"])
+    unit = Unit.objects.get(code="CB-02")
+    entries = LogEntry.objects.filter(object_id=str(unit.pk)).order_by("action_time", "pk")
+    assert [(e.action_flag, e.user) for e in entries] == [(ADDITION, world["staff"]), (CHANGE, world["staff"])]
+    assert entries[0].change_message.endswith("tạo mới")
+    assert "“don-vi.xlsx”" in entries[1].change_message and entries[1].change_message.endswith("sửa tên đơn vị")
+
+
+def test_an_unchanged_unit_leaves_no_entry_in_the_change_log(world):
+    rows = [["CB-02", "Chi bộ ấp Tây", "Tổ chức Đảng", "31001", "", "Cơ sở"]]
+    run_units(rows, world["staff"])
+    run_units(rows, world["staff"])
+    assert LogEntry.objects.filter(object_id=str(Unit.objects.get(code="CB-02").pk)).count() == 1
