@@ -1,5 +1,6 @@
 """Sign-in, sign-out and password change at /tai-khoan/, in Vietnamese."""
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 
 from tests.factories import PASSWORD, make_portal_world
 
@@ -69,6 +70,15 @@ def test_password_change_works(client, world):
     assert "Đã đổi mật khẩu" in response.content.decode()
     world.donvi_a.refresh_from_db()
     assert world.donvi_a.check_password("Hoa-sen-no-2025!")
+
+
+def test_a_password_change_is_in_the_administrators_change_log(client, world):
+    client.force_login(world.donvi_a)
+    client.post("/tai-khoan/doi-mat-khau/", {
+        "old_password": PASSWORD, "new_password1": "Hoa-sen-no-2025!", "new_password2": "Hoa-sen-no-2025!"})
+    entry = LogEntry.objects.get(object_id=str(world.donvi_a.pk))
+    assert (entry.user, entry.action_flag, entry.change_message) == (
+        world.donvi_a, CHANGE, "Tự đổi mật khẩu trên cổng thông tin")
 
 
 def test_password_change_with_wrong_old_password_is_refused(client, world):

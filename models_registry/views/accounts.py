@@ -1,4 +1,5 @@
 """Sign-in, sign-out and password change: Django's auth views with our templates."""
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import views as auth_views
 from django.urls import reverse, reverse_lazy
 
@@ -28,6 +29,13 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Administrators see it in the change log beside the password changes made in the admin.
+        LogEntry.objects.log_actions(self.request.user.pk, [self.request.user], CHANGE,
+                                     "Tự đổi mật khẩu trên cổng thông tin", single_object=True)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
