@@ -73,7 +73,11 @@ def test_visitor_finds_a_model_without_diacritics_and_reads_it_on_a_phone(page, 
     assert page.get_by_role("heading", level=1).inner_text() == showcase.name
     assert page.get_by_text("1.234.567.000").is_visible()
     assert page.get_by_role("heading", name="Mô hình tương tự ở nơi khác").is_visible()
-    assert page.get_by_role("img", name="Trao bò giống cho hộ nghèo").evaluate("img => img.naturalWidth") == 1
+    photo = page.get_by_role("img", name="Trao bò giống cho hộ nghèo")
+    photo.scroll_into_view_if_needed()
+    # The photo loads lazily: wait for it to load (or fail) before reading its size.
+    photo.evaluate("img => img.complete || new Promise(done => { img.onload = img.onerror = done; })")
+    assert photo.evaluate("img => img.naturalWidth") == 1
     screenshot(page, "public-detail")
 
     page.set_viewport_size(PHONE)
