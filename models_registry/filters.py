@@ -1,10 +1,12 @@
-"""The registration list filters shared by the staff list and its Excel/CSV export.
+"""The registration and unit list filters shared by the lists, the unit chooser and the exports.
 
 Query parameters (Vietnamese, as they appear in links):
 `nam` year, `linh-vuc` field, `cap` level, `trang-thai` status, `loai-don-vi` unit kind code,
 `dia-ban` area id, `don-vi` unit id, `q` text (accent-insensitive, on model and unit name).
 Unknown or malformed values are ignored rather than failing the page.
 """
+from django.db.models import Q
+
 from .models import AdminArea, ExemplarKind, Field, Level, Status
 from .text import fold
 
@@ -36,14 +38,7 @@ def filter_registrations(queryset, params):
         queryset = queryset.filter(status=params["trang-thai"])
     if params.get("loai-dien-hinh") in ExemplarKind.values:
         queryset = queryset.filter(exemplar_kind=params["loai-dien-hinh"])
-    if params.get("loai-don-vi"):
-        code = params["loai-don-vi"]
-        queryset = queryset.filter(unit_kind__code=code) | queryset.filter(unit_kind__parent__code=code)
-    area_id = parse_id(params.get("dia-ban"))
-    if area_id:
-        area = AdminArea.objects.filter(pk=area_id).first()
-        if area is not None:
-            queryset = queryset.filter(area.scope_q("area"))
+    queryset = _by_kind_and_area(queryset, params, kind="unit_kind")
     unit_id = parse_id(params.get("don-vi"))
     if unit_id:
         queryset = queryset.filter(unit_id=unit_id)
@@ -54,15 +49,25 @@ def filter_registrations(queryset, params):
 
 
 def filter_units(queryset, params):
-    if params.get("loai-don-vi"):
-        code = params["loai-don-vi"]
-        queryset = queryset.filter(kind__code=code) | queryset.filter(kind__parent__code=code)
+    queryset = _by_kind_and_area(queryset, params, kind="kind")
+    words = fold(params.get("q", ""))[:200].split()
+    if words:
+        # Units carry no folded search column; a province's few thousand names are folded here
+        # in milliseconds, so "hoi phu nu" finds "Hội Phụ nữ" on SQLite and PostgreSQL alike.
+        queryset = queryset.filter(pk__in=[
+            pk for pk, name, code in queryset.values_list("pk", "name", "code")
+            if all(word in fold(f"{name} {code}") for word in words)
+        ])
+    return queryset
+
+
+def _by_kind_and_area(queryset, params, *, kind):
+    """A unit kind takes in its sub-kinds; an area takes in the old areas rolled up into it."""
+    code = params.get("loai-don-vi")
+    if code:
+        queryset = queryset.filter(Q(**{f"{kind}__code": code}) | Q(**{f"{kind}__parent__code": code}))
     area_id = parse_id(params.get("dia-ban"))
-    if area_id:
-        area = AdminArea.objects.filter(pk=area_id).first()
-        if area is not None:
-            queryset = queryset.filter(area.scope_q("area"))
-    text = params.get("q", "").strip()[:200]
-    if text:
-        queryset = queryset.filter(name__icontains=text) | queryset.filter(code__iexact=text)
+    area = AdminArea.objects.filter(pk=area_id).first() if area_id else None
+    if area is not None:
+        queryset = queryset.filter(area.scope_q("area"))
     return queryset

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import workflow
-from ..filters import filter_registrations, parse_id
+from ..filters import filter_registrations, filter_units, parse_id
 from ..forms.registration import RegistrationForm, staff_units
 from ..forms.staff import (
     AssessmentForm,
@@ -23,7 +23,6 @@ from ..forms.staff import (
     close_year_form,
 )
 from ..models import CriteriaSet, Registration, ReviewKind, Status, UnitKind, YearClosure
-from ..text import fold
 from .registrations import STAFF, edit_registration, get_registration_for_user, reviewer_required, workspace_required
 
 LIST_COLUMNS = ("unit", "area", "unit_kind")
@@ -68,19 +67,13 @@ def registration_list(request):
 
 
 def unit_chooser(request, units, *, title, cancel_url):
-    """Find the unit by its name (with or without diacritics) or code, among those in scope.
-
-    Names are matched in Python: a province's few thousand names cost milliseconds, and
-    neither SQLite nor a stock PostgreSQL compares text without diacritics.
-    """
+    """Find the unit by its name (with or without diacritics) or code, among those in scope."""
     form = UnitSearchForm(request.GET)
-    words = fold(form.cleaned_data["tim"]).split() if form.is_valid() else []
-    matching = [pk for pk, name, code in units.values_list("pk", "name", "code")
-                if all(word in fold(f"{name} {code}") for word in words)]
-    found = units.filter(pk__in=matching[:CHOOSER_LIMIT]).select_related("kind__parent")
+    text = form.cleaned_data["tim"] if form.is_valid() else ""
+    found = filter_units(units, {"q": text})
     return render(request, "staff/choose_unit.html", {
-        "form": form, "units": found, "total": len(matching), "limit": CHOOSER_LIMIT, "searched": bool(words),
-        "title": title, "cancel_url": cancel_url,
+        "form": form, "units": found.select_related("kind__parent")[:CHOOSER_LIMIT], "total": found.count(),
+        "limit": CHOOSER_LIMIT, "searched": bool(text.strip()), "title": title, "cancel_url": cancel_url,
     })
 
 
