@@ -2,7 +2,7 @@
 actions both sides take on it (edit, submit, upload evidence, report results)."""
 import datetime
 import re
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import workflow
@@ -45,38 +46,25 @@ URLS = {
 }
 
 
-def unit_required(view):
-    """Unit accounts only; everyone else signed in gets 403."""
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_unit_account:
-            raise PermissionDenied(_("Trang này dành cho tài khoản đơn vị."))
-        return view(request, *args, **kwargs)
-    return wrapped
+def role_required(allowed, message):
+    """A view decorator: signed-in users for whom `allowed(user)` holds; anyone else gets 403."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorator
 
 
-def workspace_required(view):
-    """Staff, leaders (read-only) and administrators."""
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or user.is_area_staff or user.is_area_leader):
-            raise PermissionDenied(_("Trang này dành cho cán bộ Ban Dân vận."))
-        return view(request, *args, **kwargs)
-    return wrapped
-
-
-def reviewer_required(view):
-    """Staff and administrators: leaders may look but not act."""
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not workflow.is_reviewer(request.user):
-            raise PermissionDenied(_("Tài khoản của bạn chỉ có quyền xem."))
-        return view(request, *args, **kwargs)
-    return wrapped
+unit_required = role_required(lambda user: user.is_unit_account, gettext_lazy("Trang này dành cho tài khoản đơn vị."))
+# Staff, leaders (read-only) and administrators.
+workspace_required = role_required(lambda user: user.is_superuser or user.is_area_staff or user.is_area_leader,
+                                   gettext_lazy("Trang này dành cho cán bộ Ban Dân vận."))
+# Staff and administrators: leaders may look but not act.
+reviewer_required = role_required(workflow.is_reviewer, gettext_lazy("Tài khoản của bạn chỉ có quyền xem."))
 
 
 def get_registration_for_user(user, pk):
@@ -179,6 +167,19 @@ def registration_page(request, pk, workspace):
     return render(request, "registrations/detail.html", context)
 
 
+def create_registration(request, form, saved_message):
+    """Save the posted form as a new draft: the registration, or None with the reason on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        registration = workflow.create(form.instance, request.user)
+    except workflow.WorkflowError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, saved_message)
+    return registration
+
+
 def edit_registration(request, pk, workspace, *, form_class=RegistrationForm, flag="edit", form_kwargs=None,
                       template="registrations/form.html", title=None):
     """GET shows the form; POST saves it unless the stored version moved on meanwhile."""
@@ -259,56 +260,15 @@ def download_attachment(request, pk):
 
 
 # Views wired to URLs: the workspace decides which role guard applies.
-@unit_required
-def unit_detail(request, pk):
-    return registration_page(request, pk, UNIT)
-
-
-@unit_required
-def unit_edit(request, pk):
-    return edit_registration(request, pk, UNIT)
-
-
-@unit_required
-def unit_results(request, pk):
-    return report_results(request, pk, UNIT)
-
-
-@require_POST
-@unit_required
-def unit_submit(request, pk):
-    return submit_registration(request, pk, UNIT)
-
-
-@require_POST
-@unit_required
-def unit_upload(request, pk):
-    return upload_attachment(request, pk, UNIT)
-
-
+unit_detail = unit_required(partial(registration_page, workspace=UNIT))
+unit_edit = unit_required(partial(edit_registration, workspace=UNIT))
+unit_results = unit_required(partial(report_results, workspace=UNIT))
+unit_submit = require_POST(unit_required(partial(submit_registration, workspace=UNIT)))
+unit_upload = require_POST(unit_required(partial(upload_attachment, workspace=UNIT)))
 unit_attachment = unit_required(download_attachment)
 
-
-@workspace_required
-def staff_detail(request, pk):
-    return registration_page(request, pk, STAFF)
-
-
-@reviewer_required
-def staff_results(request, pk):
-    return report_results(request, pk, STAFF)
-
-
-@require_POST
-@reviewer_required
-def staff_submit(request, pk):
-    return submit_registration(request, pk, STAFF)
-
-
-@require_POST
-@reviewer_required
-def staff_upload(request, pk):
-    return upload_attachment(request, pk, STAFF)
-
-
+staff_detail = workspace_required(partial(registration_page, workspace=STAFF))
+staff_results = reviewer_required(partial(report_results, workspace=STAFF))
+staff_submit = require_POST(reviewer_required(partial(submit_registration, workspace=STAFF)))
+staff_upload = require_POST(reviewer_required(partial(upload_attachment, workspace=STAFF)))
 staff_attachment = workspace_required(download_attachment)

@@ -23,7 +23,14 @@ from ..forms.staff import (
     close_year_form,
 )
 from ..models import CriteriaSet, Registration, ReviewKind, Status, UnitKind, YearClosure
-from .registrations import STAFF, edit_registration, get_registration_for_user, reviewer_required, workspace_required
+from .registrations import (
+    STAFF,
+    create_registration,
+    edit_registration,
+    get_registration_for_user,
+    reviewer_required,
+    workspace_required,
+)
 
 LIST_COLUMNS = ("unit", "area", "unit_kind")
 # Units listed by the chooser at most; more matches ask for a longer search.
@@ -85,14 +92,9 @@ def registration_create(request):
         return unit_chooser(request, units, title=_("Nhập mô hình thay đơn vị"), cancel_url=reverse("staff_registrations"))
     form = RegistrationForm(request.POST or None, units=units, unit=unit,
                             initial={"year": datetime.date.today().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            registration = workflow.create(form.instance, request.user)
-        except workflow.WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã nhập mô hình thay đơn vị (bản nháp)."))
-            return redirect("staff_registration", registration.pk)
+    registration = create_registration(request, form, _("Đã nhập mô hình thay đơn vị (bản nháp)."))
+    if registration is not None:
+        return redirect("staff_registration", registration.pk)
     return render(request, "registrations/form.html", {
         "form": form, "workspace": STAFF, "title": _("Nhập mô hình thay đơn vị"),
         "cancel_url": reverse("staff_registrations"),

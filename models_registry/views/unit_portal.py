@@ -1,16 +1,14 @@
 """The unit portal (/don-vi/): a unit's own registrations, year by year."""
 import datetime
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import workflow
 from ..filters import parse_id
 from ..forms.registration import RegistrationForm, prefill_from
 from ..models import Registration
-from .registrations import get_registration_for_user, unit_required
+from .registrations import UNIT, create_registration, get_registration_for_user, unit_required
 
 
 @unit_required
@@ -47,16 +45,11 @@ def create(request):
         earlier = get_registration_for_user(request.user, parse_id(request.GET["tiep-noi"]))
         initial = prefill_from(earlier, max(this_year, earlier.year + 1))
     form = RegistrationForm(request.POST or None, initial=initial, unit=unit, instance=Registration(unit=unit))
-    if request.method == "POST" and form.is_valid():
-        try:
-            registration = workflow.create(form.instance, request.user)
-        except workflow.WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã lưu bản nháp. Kiểm tra lại rồi bấm “Gửi duyệt” khi sẵn sàng."))
-            return redirect("unit_portal_registration", registration.pk)
+    registration = create_registration(request, form, _("Đã lưu bản nháp. Kiểm tra lại rồi bấm “Gửi duyệt” khi sẵn sàng."))
+    if registration is not None:
+        return redirect("unit_portal_registration", registration.pk)
     return render(request, "registrations/form.html", {
-        "form": form, "workspace": "unit", "earlier": earlier,
+        "form": form, "workspace": UNIT, "earlier": earlier,
         "title": _("Tiếp nối mô hình năm trước") if earlier else _("Đăng ký mô hình mới"),
         "cancel_url": reverse("unit_portal_home"),
     })
