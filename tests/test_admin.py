@@ -109,3 +109,12 @@ def test_evidence_opens_through_the_scoped_view_and_cannot_be_uploaded_in_admin(
     assert superuser_client.get(reverse("admin:models_registry_attachment_add")).status_code == 403
     change = superuser_client.get(reverse("admin:models_registry_attachment_change", args=[attachment.pk]))
     assert f'href="/quan-ly/minh-chung/{attachment.pk}/"' in change.content.decode()
+
+
+def test_the_history_in_admin_names_statuses_in_vietnamese(superuser_client, data):
+    registration = data[0]
+    RegistrationEvent.objects.create(registration=registration, action=Action.ACCEPTED, from_status=Status.SUBMITTED,
+                                     to_status=Status.ACCEPTED)
+    page = superuser_client.get(reverse("admin:models_registry_registration_change", args=[registration.pk]))
+    html = page.content.decode()
+    assert "Đã gửi, chờ duyệt" in html and ">submitted<" not in html

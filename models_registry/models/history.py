@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import label_getter
+from .choices import Status, label_getter
 
 
 class Action(models.TextChoices):
@@ -44,8 +44,8 @@ class RegistrationEvent(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện")
     )
     action = models.CharField(_("thao tác"), max_length=12, choices=Action.choices)
-    from_status = models.CharField(_("từ trạng thái"), max_length=12, blank=True)
-    to_status = models.CharField(_("sang trạng thái"), max_length=12, blank=True)
+    from_status = models.CharField(_("từ trạng thái"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=12, choices=Status.choices, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     source = models.CharField(_("nguồn"), max_length=8, choices=Source.choices, default=Source.PORTAL)
@@ -55,6 +55,8 @@ class RegistrationEvent(models.Model):
 
     get_action_display = label_getter("action", Action)
     get_source_display = label_getter("source", Source)
+    get_from_status_display = label_getter("from_status", Status)
+    get_to_status_display = label_getter("to_status", Status)
 
     class Meta:
         verbose_name = _("lịch sử")

@@ -119,10 +119,6 @@ def history(registration):
     labels = _choice_labels()
     events = RegistrationEvent.objects.filter(registration=registration).select_related("actor", "batch").order_by(
         "-at", "-pk")
-    statuses = dict(Status.choices)
-    for event in events:
-        event.from_label = statuses.get(event.from_status, event.from_status)
-        event.to_label = statuses.get(event.to_status, event.to_status)
     return [(event, describe_changes(event, labels)) for event in events]
 
 
