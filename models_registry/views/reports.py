@@ -202,16 +202,27 @@ def current_area_of(area):
     return area.current_province
 
 
-def report_page(request, *, base_area, registrations, units, counted_q, public, report_url, list_url, missing_url=None):
-    """Shared by the leaders' dashboard and the public statistics."""
+def area_and_period(request, *, base_area, report_url, template, public):
+    """What every report page starts from: the area and the year or period asked for, and the
+    page's context. The third value is a 400 page when the years are wrong, else None."""
     area = resolve_area(request.GET, base_area)
     form = PeriodForm(request.GET, area=area)
     context = {"form": form, "area": area, "public": public, "report_url": report_url}
     if not form.is_valid():
         context["crumbs"] = breadcrumbs(base_area, area, report_url, {})
-        return render(request, "reports/dashboard.html", context, status=400)
+        return context, None, render(request, template, context, status=400)
     period = form.cleaned_data["period"]
     context["crumbs"] = breadcrumbs(base_area, area, report_url, period.params)
+    return context, period, None
+
+
+def report_page(request, *, base_area, registrations, units, counted_q, public, report_url, list_url, missing_url=None):
+    """Shared by the leaders' dashboard and the public statistics."""
+    context, period, refused = area_and_period(request, base_area=base_area, report_url=report_url,
+                                               template="reports/dashboard.html", public=public)
+    if refused:
+        return refused
+    area = context["area"]
     # A commune's few missing units are listed on the page; above that the number links to their list.
     inline_missing = not public and area is not None and area.level == AreaLevel.COMMUNE
     report = cached_report(
@@ -333,14 +344,11 @@ def describe_filters(params, period, registrations):
 
 
 def list_page(request, *, base_area, registrations, counted_q, public, report_url):
-    area = resolve_area(request.GET, base_area)
-    form = PeriodForm(request.GET, area=area)
-    context = {"form": form, "area": area, "public": public}
-    if not form.is_valid():
-        context["crumbs"] = breadcrumbs(base_area, area, report_url, {})
-        return render(request, "reports/registration_list.html", context, status=400)
-    period = form.cleaned_data["period"]
-    context["crumbs"] = breadcrumbs(base_area, area, report_url, period.params)
+    context, period, refused = area_and_period(request, base_area=base_area, report_url=report_url,
+                                               template="reports/registration_list.html", public=public)
+    if refused:
+        return refused
+    area = context["area"]
     rows = filtered_registrations(request.GET, registrations, area, period, counted_q)
     rows = rows.select_related("unit", "area", "unit_kind").order_by("-year", "area__name", "unit__name", "name")
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("trang"))
@@ -358,14 +366,12 @@ def list_page(request, *, base_area, registrations, counted_q, public, report_ur
 def missing_units(request):
     """The units of an area with no registration in a year (optionally of one kind of unit)."""
     base_area, registrations, units = viewer_scope(request)
-    area = resolve_area(request.GET, base_area)
-    form = PeriodForm(request.GET, area=area)
-    context = {"form": form, "area": area, "public": False}
     report_url = reverse("reports-dashboard")
-    if not form.is_valid():
-        context["crumbs"] = breadcrumbs(base_area, area, report_url, {})
-        return render(request, "reports/missing_units.html", context, status=400)
-    year = form.cleaned_data["period"].year_to
+    context, period, refused = area_and_period(request, base_area=base_area, report_url=report_url,
+                                               template="reports/missing_units.html", public=False)
+    if refused:
+        return refused
+    area, year = context["area"], period.year_to
     registrations, units = scoped(registrations.filter(COUNTED_Q), units.filter(is_active=True), area)
     kind = UnitKind.objects.filter(code=request.GET.get("loai-don-vi", "")).first()
     if kind is not None:
