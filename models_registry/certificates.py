@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from fpdf import FPDF
 
-from .commendations import recipient_of
+from .services.commendations import recipient_of
 from .models import ExemplarKind
 from .text import nfc
 

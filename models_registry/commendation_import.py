@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .audit import event_fields
+from .services.audit import event_fields
 from .models import (
     PUBLISHED_STATUSES,
     Action,

@@ -5,7 +5,7 @@ import random
 
 from django.db import transaction
 
-from . import audit
+from .services import audit
 from .models import (
     Action,
     AdminArea,

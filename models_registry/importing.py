@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from . import spreadsheets
-from .audit import changed_fields, event_fields
+from .services.audit import changed_fields, event_fields
 from .freshness import data_changed
 from .models import (
     AdminArea,

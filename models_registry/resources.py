@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from .audit import record
+from .services.audit import record
 from .models import (
     AdminArea,
     AreaLevel,

@@ -134,7 +134,7 @@ def make_round(area, level=None, year=None, opens_on=None, closes_on=None, **ext
 
     from django.utils import timezone
 
-    from models_registry.commendations import level_of_area
+    from models_registry.services.commendations import level_of_area
     from models_registry.models import CommendationRound
 
     today = timezone.localdate()

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from models_registry import workflow
+from models_registry.services import workflow
 from models_registry.models import Status
 from tests.factories import PASSWORD, make_portal_world, make_registration
 
@@ -79,7 +79,7 @@ def world():
     world.submitted = make_registration(world.unit_a, year=YEAR, name="Đã gửi của A", status=Status.SUBMITTED)
     world.accepted = make_registration(world.unit_a, year=YEAR, name="Đã duyệt của A", status=Status.ACCEPTED)
     world.attachment = workflow.add_attachment(
-        world.draft, world.donvi_a, file=SimpleUploadedFile("anh.png", PNG), content_type="image/png")
+        world.donvi_a, world.draft, file=SimpleUploadedFile("anh.png", PNG), content_type="image/png")
     return world
 
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from models_registry import commendations as rules
+from models_registry.services import commendations as rules
 from models_registry.models import (
     Attachment,
     Commendation,

@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from models_registry import commendations as rules
+from models_registry.services import commendations as rules
 from models_registry.certificates import certificate_for, render_pdf
 from models_registry.models import ExemplarKind, Status
 

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from models_registry import commendations as rules
+from models_registry.services import commendations as rules
 from models_registry.models import (
     Commendation,
     CommendationRound,

@@ -1,11 +1,11 @@
-"""Rules of proposals, decisions and direct entry (models_registry.commendations)."""
+"""Rules of proposals, decisions and direct entry (models_registry.services.commendations)."""
 import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from models_registry import commendations as rules
+from models_registry.services import commendations as rules
 from models_registry.models import (
     Action,
     Commendation,
@@ -115,7 +115,7 @@ def test_closed_round_refuses_new_proposals(world):
     world.round.opens_on = world.today - datetime.timedelta(days=30)
     world.round.closes_on = world.yesterday
     world.round.save()
-    with pytest.raises(rules.CommendationError, match="chỉ nhận đề nghị từ"):
+    with pytest.raises(rules.NotNow, match="chỉ nhận đề nghị từ"):
         propose(world)
     assert not Proposal.objects.exists()
 
@@ -124,26 +124,26 @@ def test_round_not_yet_open_refuses_proposals(world):
     world.round.opens_on = world.today + datetime.timedelta(days=1)
     world.round.closes_on = world.today + datetime.timedelta(days=10)
     world.round.save()
-    with pytest.raises(rules.CommendationError):
+    with pytest.raises(rules.NotNow):
         propose(world)
 
 
 def test_registration_cannot_be_proposed_twice_to_the_same_round(world):
     propose(world)
-    with pytest.raises(rules.CommendationError, match="đã được đề nghị trong đợt này"):
+    with pytest.raises(rules.NotNow, match="đã được đề nghị trong đợt này"):
         propose(world)
     assert Proposal.objects.count() == 1
 
 
 def test_votes_for_and_against_cannot_exceed_people_present(world):
-    with pytest.raises(rules.CommendationError) as error:
+    with pytest.raises(rules.NotNow) as error:
         propose(world, votes_for=15, votes_against=6, votes_present=20)
     assert "không được lớn hơn số người dự họp" in str(error.value.message_dict["votes_present"])
     assert not Proposal.objects.exists()
 
 
 def test_vote_date_cannot_be_in_the_future(world):
-    with pytest.raises(rules.CommendationError) as error:
+    with pytest.raises(rules.NotNow) as error:
         propose(world, vote_date=world.today + datetime.timedelta(days=1))
     assert "vote_date" in error.value.message_dict
 
@@ -161,7 +161,7 @@ def test_database_refuses_inconsistent_votes(world):
 def test_model_without_exemplary_outcome_needs_a_reason(world):
     world.registration.outcome = Outcome.ACHIEVED
     world.registration.save()
-    with pytest.raises(rules.CommendationError) as error:
+    with pytest.raises(rules.NotNow) as error:
         propose(world)
     assert "reason_without_exemplary" in error.value.message_dict
 
@@ -183,20 +183,20 @@ def test_exemplary_year_end_review_counts_as_exemplary_outcome(world):
 
 def test_model_of_a_closed_year_cannot_be_proposed(world):
     YearClosure.objects.create(area=world.province, year=world.registration.year)
-    with pytest.raises(rules.CommendationError, match="đã khóa sổ"):
+    with pytest.raises(rules.NotNow, match="đã khóa sổ"):
         propose(world)
 
 
 def test_draft_registration_cannot_be_proposed(world):
     world.registration.status = Status.DRAFT
     world.registration.save()
-    with pytest.raises(rules.CommendationError, match="đã được duyệt"):
+    with pytest.raises(rules.NotNow, match="đã được duyệt"):
         propose(world)
 
 
 def test_registration_of_a_year_outside_the_round_is_refused(world):
     old = make_registration(world.unit, year=world.today.year - 3, status=Status.COMPLETED, outcome=Outcome.EXEMPLARY)
-    with pytest.raises(rules.CommendationError, match="không thuộc thời gian của đợt"):
+    with pytest.raises(rules.NotNow, match="không thuộc thời gian của đợt"):
         propose(world, registration=old)
 
 
@@ -254,20 +254,20 @@ def test_leader_of_the_round_area_cannot_decide(world):
 
 def test_form_not_issued_at_the_round_level_is_refused(world):
     proposal = propose(world)
-    with pytest.raises(rules.CommendationError) as error:
+    with pytest.raises(rules.NotNow) as error:
         accept(world, proposal, form=world.giay_khen)
     assert "không được ban hành" in str(error.value.message_dict["form"])
 
 
 def test_decision_date_cannot_be_in_the_future(world):
     proposal = propose(world)
-    with pytest.raises(rules.CommendationError):
+    with pytest.raises(rules.NotNow):
         accept(world, proposal, decision_date=world.today + datetime.timedelta(days=2))
 
 
 def test_decline_needs_a_note(world):
     proposal = propose(world)
-    with pytest.raises(rules.CommendationError):
+    with pytest.raises(rules.NotNow):
         rules.decline(world.province_staff, proposal, note="  ")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PENDING
@@ -286,7 +286,7 @@ def test_decline_records_note_and_history_and_keeps_status(world):
 def test_decided_proposal_cannot_be_decided_again(world):
     proposal = propose(world)
     accept(world, proposal)
-    with pytest.raises(rules.CommendationError, match="đã được quyết định"):
+    with pytest.raises(rules.NotNow, match="đã được quyết định"):
         rules.decline(world.province_staff, proposal, note="Đổi ý")
 
 
@@ -294,7 +294,7 @@ def test_a_decision_made_meanwhile_by_a_colleague_wins(world):
     propose(world)
     seen_by_one, seen_by_other = Proposal.objects.get(), Proposal.objects.get()
     accept(world, seen_by_one)
-    with pytest.raises(rules.CommendationError, match="đã được quyết định"):
+    with pytest.raises(rules.NotNow, match="đã được quyết định"):
         rules.decline(world.province_staff, seen_by_other, note="Chưa đủ tiêu chí")
     assert Proposal.objects.get().status == ProposalStatus.ACCEPTED
     assert not world.registration.events.filter(reason__contains="Chưa đủ tiêu chí").exists()
@@ -321,7 +321,7 @@ def test_direct_entry_records_a_past_year_commendation(world):
 
 
 def test_direct_entry_refuses_the_current_year(world):
-    with pytest.raises(rules.CommendationError, match="những năm trước"):
+    with pytest.raises(rules.NotNow, match="những năm trước"):
         direct(world, world.registration, decision_date=world.today)
     assert not Commendation.objects.exists()
 
@@ -334,6 +334,6 @@ def test_direct_entry_refuses_a_model_outside_the_staff_area(world):
 
 def test_direct_entry_refuses_a_decision_dated_before_the_model_year(world):
     past = make_registration(world.unit, year=world.today.year - 2, status=Status.COMPLETED)
-    with pytest.raises(rules.CommendationError) as error:
+    with pytest.raises(rules.NotNow) as error:
         direct(world, past, decision_date=datetime.date(past.year - 1, 12, 31))
     assert "decision_date" in error.value.message_dict

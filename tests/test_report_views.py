@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from models_registry import workflow
+from models_registry.services import workflow
 from models_registry.models import Status
 from tests.factories import (
     make_leader,
@@ -408,5 +408,5 @@ def test_a_repeat_visit_shows_the_same_tables_and_links(leader_client):
 
 def test_the_dashboard_counts_a_draft_once_its_unit_submits_it(leader_client, data):
     leader_client.get("/bao-cao/?nam=2026")
-    workflow.submit(data.r4, make_unit_user(data.u1))
+    workflow.submit(make_unit_user(data.u1), data.r4)
     assert figures(leader_client.get("/bao-cao/?nam=2026"))["tong_hop"]["Tổng số mô hình đăng ký"][0] == 4

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from models_registry import audit
+from models_registry.services import audit
 from models_registry.models import (
     Action,
     CriteriaSet,

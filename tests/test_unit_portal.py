@@ -4,7 +4,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from models_registry import workflow
+from models_registry.services import workflow
 from models_registry.models import Action, Attachment, Registration, RegistrationEvent, Source, Status
 from tests.factories import make_portal_world, make_registration
 
@@ -153,7 +153,7 @@ def test_stale_edit_form_is_refused_with_a_message(unit_client, client, world):
     registration = make_registration(world.unit_a, year=YEAR, name="Tên gốc")
     # Someone else (the commune clerk) saves first, from a form opened at version 1.
     registration.name = "Bản của cán bộ"
-    workflow.save_edit(registration, world.canbo_xa, version=1)
+    workflow.save_edit(world.canbo_xa, registration, version=1)
     response = unit_client.post(f"/don-vi/mo-hinh/{registration.pk}/sua/", {**VALID, "name": "Bản của đơn vị",
                                                                                "version": 1}, follow=True)
     assert "Mô hình vừa được người khác sửa sau khi bạn mở trang." in response.content.decode()
@@ -240,7 +240,7 @@ def test_oversized_upload_is_refused(unit_client, world):
 
 def test_download_serves_the_file_to_its_unit(unit_client, world):
     registration = make_registration(world.unit_a, year=YEAR)
-    attachment = workflow.add_attachment(registration, world.donvi_a, file=SimpleUploadedFile("a.pdf", PDF),
+    attachment = workflow.add_attachment(world.donvi_a, registration, file=SimpleUploadedFile("a.pdf", PDF),
                                          content_type="application/pdf")
     response = unit_client.get(f"/don-vi/minh-chung/{attachment.pk}/")
     assert (response.status_code, b"".join(response.streaming_content)) == (200, PDF)
@@ -248,7 +248,7 @@ def test_download_serves_the_file_to_its_unit(unit_client, world):
 
 def test_download_of_another_units_file_is_not_found(client, world):
     registration = make_registration(world.unit_a, year=YEAR)
-    attachment = workflow.add_attachment(registration, world.donvi_a, file=SimpleUploadedFile("a.pdf", PDF),
+    attachment = workflow.add_attachment(world.donvi_a, registration, file=SimpleUploadedFile("a.pdf", PDF),
                                          content_type="application/pdf")
     client.force_login(world.donvi_b)
     assert client.get(f"/don-vi/minh-chung/{attachment.pk}/").status_code == 404

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from .. import audit
+from ..services import audit
 from ..models import (
     Action,
     Attachment,

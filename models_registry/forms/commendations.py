@@ -1,10 +1,10 @@
-"""Forms of the commendation pages; the rules themselves live in models_registry.commendations."""
+"""Forms of the commendation pages; the rules themselves live in models_registry.services.commendations."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..commendations import CommendationError, check_votes, forms_for_level
+from ..services.commendations import NotNow, check_votes, forms_for_level
 from ..models import CommendationForm, CommendationRound, Level, Proposal
 
 
@@ -99,7 +99,7 @@ class ProposalForm(forms.ModelForm):
         if None not in figures and data.get("vote_date"):
             try:
                 check_votes(*figures, data["vote_date"])
-            except CommendationError as error:
+            except NotNow as error:
                 for field, messages in error.message_dict.items():
                     self.add_error(field, messages)
         return data

@@ -1,7 +1,7 @@
 """Staff pages for commendation rounds, proposals, decisions and certificates (/quan-ly/khen-thuong/).
 
 Objects are fetched through the *_for_user helpers (outside scope → 404); the rules in
-models_registry.commendations refuse forbidden actions (→ 403) and bad input (→ form errors).
+models_registry.services.commendations refuse forbidden actions (→ 403) and bad input (→ form errors).
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import commendations as rules
+from ..services import commendations as rules
 from ..certificates import certificate_for, render_pdf
 from ..commendation_import import COLUMNS, ImportFailed, import_commendations
 from ..filters import parse_id
@@ -85,7 +85,7 @@ def round_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             commendation_round = rules.create_round(request.user, **form.cleaned_data)
-        except rules.CommendationError as error:
+        except rules.NotNow as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Đã mở đợt “%(name)s”.") % {"name": commendation_round.name})
@@ -135,7 +135,7 @@ def proposal_create(request, pk):
                 votes_for=data["votes_for"], votes_against=data["votes_against"],
                 votes_present=data["votes_present"], vote_date=data["vote_date"],
             )
-        except rules.CommendationError as error:
+        except rules.NotNow as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Đã gửi đề nghị khen thưởng “%(name)s”.") % {
@@ -199,7 +199,7 @@ def proposal_accept(request, pk):
     if form.is_valid():
         try:
             commendation = rules.accept(request.user, proposal, **form.cleaned_data)
-        except rules.CommendationError as error:
+        except rules.NotNow as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Đã quyết định khen thưởng: %(form)s.") % {"form": commendation.form.name})
@@ -217,7 +217,7 @@ def proposal_decline(request, pk):
     if form.is_valid():
         try:
             rules.decline(request.user, proposal, note=form.cleaned_data["note"])
-        except rules.CommendationError as error:
+        except rules.NotNow as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Đã ghi quyết định không khen thưởng."))
@@ -271,7 +271,7 @@ def direct_entry(request):
     if request.method == "POST" and form.is_valid():
         try:
             rules.enter_directly(request.user, registration, **form.cleaned_data)
-        except rules.CommendationError as error:
+        except rules.NotNow as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Đã ghi khen thưởng cho “%(name)s”.") % {"name": registration.name})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import workflow
+from ..services import workflow
 from ..filters import parse_id
 from ..forms.registration import AttachmentForm, RegistrationForm, ResultsForm
 from ..models import (
@@ -168,8 +168,8 @@ def create_registration(request, form, saved_message):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        registration = workflow.create(form.instance, request.user)
-    except workflow.WorkflowError as error:
+        registration = workflow.create(request.user, form.instance)
+    except workflow.NotNow as error:
         form.add_error(None, str(error))
         return None
     messages.success(request, saved_message)
@@ -190,11 +190,11 @@ def edit_registration(request, pk, workspace, *, form_class=RegistrationForm, fl
     form = form_class(request.POST or None, instance=registration, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.save_edit(form.instance, request.user, version=form.cleaned_data.get("version"), flag=flag)
+            workflow.save_edit(request.user, form.instance, version=form.cleaned_data.get("version"), flag=flag)
         except workflow.StaleEdit as error:
             messages.error(request, str(error))
             return redirect(_action_url(workspace, "detail", registration))
-        except workflow.WorkflowError as error:
+        except workflow.NotNow as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Đã lưu thay đổi."))
@@ -216,8 +216,8 @@ def submit_registration(request, pk, workspace):
     registration = get_registration_for_user(request.user, pk)
     version = parse_id(request.POST.get("version"))
     try:
-        workflow.submit(registration, request.user, version=version)
-    except workflow.WorkflowError as error:
+        workflow.submit(request.user, registration, version=version)
+    except workflow.NotNow as error:
         messages.warning(request, str(error))
     else:
         messages.success(request, _("Đã gửi mô hình để Ban Dân vận xem xét."))
@@ -230,7 +230,7 @@ def upload_attachment(request, pk, workspace):
                      _("Bạn không có quyền thêm minh chứng cho mô hình này."))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        workflow.add_attachment(registration, request.user, file=form.cleaned_data["file"],
+        workflow.add_attachment(request.user, registration, file=form.cleaned_data["file"],
                                 content_type=form.content_type, caption=form.cleaned_data["caption"],
                                 is_public=form.cleaned_data["is_public"])
         messages.success(request, _("Đã tải lên minh chứng."))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import workflow
+from ..services import workflow
 from ..filters import filter_registrations, filter_units, parse_id
 from ..forms.registration import RegistrationForm, staff_units
 from ..forms.staff import (
@@ -117,8 +117,8 @@ def registration_edit(request, pk):
 def accept(request, pk):
     registration = get_registration_for_user(request.user, pk)
     try:
-        workflow.accept(registration, request.user, version=parse_id(request.POST.get("version")))
-    except workflow.WorkflowError as error:
+        workflow.accept(request.user, registration, version=parse_id(request.POST.get("version")))
+    except workflow.NotNow as error:
         messages.warning(request, str(error))
     else:
         messages.success(request, _("Đã duyệt mô hình “%(name)s”.") % {"name": registration.name})
@@ -136,9 +136,9 @@ def return_registration(request, pk):
     form = ReturnForm(request.POST or None, initial={"version": registration.version})
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.return_with_reason(registration, request.user, form.cleaned_data["reason"],
+            workflow.return_with_reason(request.user, registration, form.cleaned_data["reason"],
                                         version=form.cleaned_data.get("version"))
-        except workflow.WorkflowError as error:
+        except workflow.NotNow as error:
             messages.warning(request, str(error))
         else:
             messages.success(request, _("Đã trả lại mô hình cho đơn vị kèm lý do."))
@@ -158,7 +158,7 @@ def assess(request, pk):
         assessments={a.criterion_id: a for a in registration.assessments.all()},
     )
     if request.method == "POST" and form.is_valid():
-        changes = workflow.assess_criteria(registration, request.user, form.assessment_rows())
+        changes = workflow.assess_criteria(request.user, registration, form.assessment_rows())
         messages.success(request, _("Đã lưu đánh giá tiêu chí.") if changes else _("Không có thay đổi nào."))
         return redirect("staff_registration", registration.pk)
     return render(request, "staff/assess.html", {
@@ -181,8 +181,8 @@ def review(request, pk, kind):
     form = ReviewForm(request.POST or None, kind=review_kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.record_review(registration, request.user, kind=review_kind, **form.cleaned_data)
-        except workflow.WorkflowError as error:
+            workflow.record_review(request.user, registration, kind=review_kind, **form.cleaned_data)
+        except workflow.NotNow as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Đã lưu %(kind)s.") % {"kind": review_kind.label.lower()})
@@ -202,7 +202,7 @@ def close_year(request):
         area = form.cleaned_data.get("area") or user.area
         try:
             workflow.close_year(user, area, form.cleaned_data["year"])
-        except workflow.WorkflowError as error:
+        except workflow.NotNow as error:
             form.add_error("year", str(error))
         else:
             messages.success(request, _("Đã khóa sổ năm %(year)s cho %(area)s.")

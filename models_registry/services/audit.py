@@ -1,6 +1,6 @@
 """Writing a registration's history. Called by the code that makes each change,
 because bulk database paths skip model signals."""
-from .models import RegistrationEvent, Source
+from ..models import RegistrationEvent, Source
 
 
 def _plain(value):

@@ -1,20 +1,21 @@
 """Rules for choosing exemplars: proposals up the levels, decisions and commendations.
 
 Views, the admin and the Excel import call these functions; none of them trusts a
-form to have checked who may do what. Business refusals raise `CommendationError`
+form to have checked who may do what. Business refusals raise `NotNow`
 (a ValidationError with a Vietnamese message); acting outside one's role raises
 PermissionDenied.
 """
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import (
+from .errors import NotNow
+from ..models import (
     PUBLISHED_STATUSES,
     Action,
     AreaLevel,
@@ -40,10 +41,6 @@ LEVEL_OF_AREA = {
     AreaLevel.PROVINCE: Level.PROVINCE,
 }
 LEVEL_RANK = {Level.GRASSROOTS: 0, Level.DISTRICT: 1, Level.PROVINCE: 2}
-
-class CommendationError(ValidationError):
-    """A proposal or decision the rules refuse; the message is for the user."""
-
 
 def level_of_area(area):
     return LEVEL_OF_AREA[area.level]
@@ -97,9 +94,9 @@ def create_round(user, *, name, year_from, year_to, opens_on, closes_on):
     """A round of the user's own area, at that area's level."""
     check_may_create_round(user)
     if year_to < year_from:
-        raise CommendationError(_("“Đến năm” phải bằng hoặc sau “Từ năm”."))
+        raise NotNow(_("“Đến năm” phải bằng hoặc sau “Từ năm”."))
     if closes_on < opens_on:
-        raise CommendationError(_("Hạn nhận đề nghị phải bằng hoặc sau ngày mở nhận đề nghị."))
+        raise NotNow(_("Hạn nhận đề nghị phải bằng hoặc sau ngày mở nhận đề nghị."))
     return CommendationRound.objects.create(
         name=name, area=user.area, level=level_of_area(user.area), year_from=year_from, year_to=year_to,
         opens_on=opens_on, closes_on=closes_on,
@@ -176,7 +173,7 @@ def check_votes(votes_for, votes_against, votes_present, vote_date, today=None):
     elif vote_date > today:
         errors["vote_date"] = _("Ngày họp bình xét không được sau hôm nay.")
     if errors:
-        raise CommendationError(errors)
+        raise NotNow(errors)
 
 
 def propose(user, commendation_round, registration, *, justification, votes_for, votes_against, votes_present,
@@ -186,7 +183,7 @@ def propose(user, commendation_round, registration, *, justification, votes_for,
     if not Registration.objects.for_user(user).filter(pk=registration.pk).exists():
         raise PermissionDenied(_("Mô hình này không thuộc địa bàn của bạn."))
     if not round_is_open(commendation_round, today):
-        raise CommendationError(
+        raise NotNow(
             _("Đợt “%(round)s” chỉ nhận đề nghị từ %(opens)s đến %(closes)s.")
             % {
                 "round": commendation_round,
@@ -195,25 +192,25 @@ def propose(user, commendation_round, registration, *, justification, votes_for,
             }
         )
     if registration.status not in PUBLISHED_STATUSES:
-        raise CommendationError(_("Chỉ đề nghị khen thưởng mô hình đã được duyệt."))
+        raise NotNow(_("Chỉ đề nghị khen thưởng mô hình đã được duyệt."))
     if YearClosure.objects.covering(registration.area, registration.year).exists():
         # Selection happens before the year is closed; afterwards only recorded decisions are entered.
-        raise CommendationError(_("Năm %(year)s đã khóa sổ: không lập đề nghị mới cho mô hình của năm này.")
+        raise NotNow(_("Năm %(year)s đã khóa sổ: không lập đề nghị mới cho mô hình của năm này.")
                                 % {"year": registration.year})
     if not commendation_round.year_from <= registration.year <= commendation_round.year_to:
-        raise CommendationError(
+        raise NotNow(
             _("Mô hình năm %(year)s không thuộc thời gian của đợt (%(start)s–%(end)s).")
             % {"year": registration.year, "start": commendation_round.year_from, "end": commendation_round.year_to}
         )
     if Proposal.objects.filter(round=commendation_round, registration=registration).exists():
-        raise CommendationError(_("Mô hình này đã được đề nghị trong đợt này."))
+        raise NotNow(_("Mô hình này đã được đề nghị trong đợt này."))
     reason_without_exemplary = (reason_without_exemplary or "").strip()
     if not has_exemplary_year_end(registration) and not reason_without_exemplary:
-        raise CommendationError({"reason_without_exemplary": _(
+        raise NotNow({"reason_without_exemplary": _(
             "Mô hình chưa được tổng kết cuối năm là điển hình: hãy ghi rõ lý do vẫn đề nghị khen thưởng."
         )})
     if not (justification or "").strip():
-        raise CommendationError({"justification": _("Hãy ghi thành tích, lý do đề nghị.")})
+        raise NotNow({"justification": _("Hãy ghi thành tích, lý do đề nghị.")})
     check_votes(votes_for, votes_against, votes_present, vote_date, today)
     try:
         with transaction.atomic():
@@ -230,7 +227,7 @@ def propose(user, commendation_round, registration, *, justification, votes_for,
             )
     except IntegrityError as exc:
         # Two staff submitting at once: the unique constraint decides.
-        raise CommendationError(_("Mô hình này đã được đề nghị trong đợt này.")) from exc
+        raise NotNow(_("Mô hình này đã được đề nghị trong đợt này.")) from exc
     return proposal
 
 
@@ -252,7 +249,7 @@ def check_may_decide(user, proposal):
         raise PermissionDenied(_("Chỉ cán bộ Ban Dân vận của %(area)s mới được quyết định đợt này.")
                                % {"area": proposal.round.area})
     if proposal.status != ProposalStatus.PENDING:
-        raise CommendationError(_("Đề nghị này đã được quyết định."))
+        raise NotNow(_("Đề nghị này đã được quyết định."))
 
 
 def _check_decision(form, level, decision_date, today=None):
@@ -265,10 +262,10 @@ def _check_decision(form, level, decision_date, today=None):
     if decision_date > today:
         errors["decision_date"] = _("Ngày quyết định không được sau hôm nay.")
     if errors:
-        raise CommendationError(errors)
+        raise NotNow(errors)
 
 
-def _mark_commended(registration, user, commendation, *, source=Source.PORTAL, batch=None):
+def _mark_commended(user, registration, commendation, *, source=Source.PORTAL, batch=None):
     from_status = registration.status
     if from_status != Status.COMMENDED:
         Registration.objects.filter(pk=registration.pk).update(status=Status.COMMENDED, version=F("version") + 1)
@@ -289,7 +286,7 @@ def _close_proposal(proposal, user, **fields):
         decided_by=user, decided_at=timezone.now(), **fields
     )
     if not decided:
-        raise CommendationError(_("Đề nghị này đã được quyết định."))
+        raise NotNow(_("Đề nghị này đã được quyết định."))
     proposal.refresh_from_db()
 
 
@@ -304,7 +301,7 @@ def accept(user, proposal, *, form, decision_number, decision_date, authority, r
             recipient_name=recipient_name.strip(), authority=authority.strip(),
             decision_number=decision_number.strip(), decision_date=decision_date, proposal=proposal, created_by=user,
         )
-        _mark_commended(proposal.registration, user, commendation)
+        _mark_commended(user, proposal.registration, commendation)
     return commendation
 
 
@@ -312,7 +309,7 @@ def decline(user, proposal, *, note):
     check_may_decide(user, proposal)
     note = (note or "").strip()
     if not note:
-        raise CommendationError({"note": _("Hãy ghi lý do không khen thưởng.")})
+        raise NotNow({"note": _("Hãy ghi lý do không khen thưởng.")})
     with transaction.atomic():
         _close_proposal(proposal, user, status=ProposalStatus.DECLINED, decision_note=note)
         audit.record(
@@ -348,21 +345,21 @@ def enter_directly(user, registration, *, form, level, decision_number, decision
         raise PermissionDenied(_("Mô hình này không thuộc địa bàn của bạn."))
     today = today or timezone.localdate()
     if registration.year >= today.year:
-        raise CommendationError(_(
+        raise NotNow(_(
             "Chỉ nhập trực tiếp khen thưởng của những năm trước; năm nay hãy đề nghị qua đợt khen thưởng."
         ))
     if registration.status not in PUBLISHED_STATUSES:
-        raise CommendationError(_("Chỉ ghi khen thưởng cho mô hình đã được duyệt."))
+        raise NotNow(_("Chỉ ghi khen thưởng cho mô hình đã được duyệt."))
     _check_decision(form, level, decision_date, today)
     if decision_date < datetime.date(registration.year, 1, 1):
-        raise CommendationError({"decision_date": _("Ngày quyết định không được trước năm của mô hình.")})
+        raise NotNow({"decision_date": _("Ngày quyết định không được trước năm của mô hình.")})
     with transaction.atomic():
         commendation = Commendation.objects.create(
             registration=registration, form=form, level=level, recipient_name=recipient_name.strip(),
             authority=authority.strip(), decision_number=decision_number.strip(), decision_date=decision_date,
             created_by=user,
         )
-        _mark_commended(registration, user, commendation)
+        _mark_commended(user, registration, commendation)
     return commendation
 
 

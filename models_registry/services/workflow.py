@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import (
+from .errors import NotNow, StaleEdit
+from ..models import (
     Action,
     Attachment,
     CriterionAssessment,
@@ -43,14 +44,6 @@ TRACKED_FIELDS = (
     "success_indicators", "participants", "beneficiaries", "money_mobilised", "land_donated_m2", "work_days",
     "houses", "households_out_of_poverty", "results", "outcome",
 )
-
-
-class WorkflowError(Exception):
-    """An action that cannot happen now (wrong status, stale form, closed year); the message is for the user."""
-
-
-class StaleEdit(WorkflowError):
-    pass
 
 
 def is_reviewer(user):
@@ -135,20 +128,20 @@ REVIEWER_FLAGS = ("accept", "return_", "assess", "review")
 
 
 def _check(user, registration, flag):
-    """403 when the role may never do this here; a WorkflowError when only the status stands in the way."""
+    """403 when the role may never do this here; a NotNow when only the status stands in the way."""
     perms = permissions_for(user, registration)
     if perms.locked and not user.is_superuser:
         raise PermissionDenied(_locked_message(registration))
     allowed_role = perms.reviewer if flag in REVIEWER_FLAGS else (perms.reviewer or perms.owner)
     require(allowed_role, _("Bạn không có quyền thực hiện thao tác này với mô hình."))
     if not getattr(perms, flag):
-        raise WorkflowError(
+        raise NotNow(
             _("Không thể thực hiện thao tác này khi mô hình đang ở trạng thái “%(status)s”.")
             % {"status": registration.get_status_display()}
         )
 
 
-def _transition(registration, user, *, from_statuses, to_status, action, reason="", version=None, source=Source.PORTAL,
+def _transition(user, registration, *, from_statuses, to_status, action, reason="", version=None, source=Source.PORTAL,
                 extra=None, changes=None):
     """Move the registration to `to_status` if it is still in `from_statuses` (and at `version`, if given)."""
     rows = Registration.objects.filter(pk=registration.pk, status__in=from_statuses)
@@ -159,7 +152,7 @@ def _transition(registration, user, *, from_statuses, to_status, action, reason=
         updated = rows.update(status=to_status, version=F("version") + 1, updated_at=timezone.now(), **extra)
         if not updated:
             current = Registration.objects.get(pk=registration.pk)
-            raise WorkflowError(
+            raise NotNow(
                 _("Thao tác không được thực hiện vì mô hình đã ở trạng thái “%(status)s” "
                   "(có thể do bấm hai lần, hoặc người khác vừa xử lý).")
                 % {"status": current.get_status_display()}
@@ -170,29 +163,29 @@ def _transition(registration, user, *, from_statuses, to_status, action, reason=
     return registration
 
 
-def submit(registration, user, *, version=None, source=Source.PORTAL):
+def submit(user, registration, *, version=None, source=Source.PORTAL):
     _check(user, registration, "submit")
-    return _transition(registration, user, from_statuses=SUBMITTABLE_STATUSES, to_status=Status.SUBMITTED,
+    return _transition(user, registration, from_statuses=SUBMITTABLE_STATUSES, to_status=Status.SUBMITTED,
                        action=Action.SUBMITTED, version=version, source=source)
 
 
-def accept(registration, user, *, version=None, source=Source.PORTAL):
+def accept(user, registration, *, version=None, source=Source.PORTAL):
     _check(user, registration, "accept")
-    return _transition(registration, user, from_statuses=(Status.SUBMITTED,), to_status=Status.ACCEPTED,
+    return _transition(user, registration, from_statuses=(Status.SUBMITTED,), to_status=Status.ACCEPTED,
                        action=Action.ACCEPTED, version=version, source=source, extra={"return_reason": ""})
 
 
-def return_with_reason(registration, user, reason, *, version=None, source=Source.PORTAL):
+def return_with_reason(user, registration, reason, *, version=None, source=Source.PORTAL):
     _check(user, registration, "return_")
     reason = (reason or "").strip()
     if not reason:
-        raise WorkflowError(_("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì."))
-    return _transition(registration, user, from_statuses=(Status.SUBMITTED,), to_status=Status.RETURNED,
+        raise NotNow(_("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì."))
+    return _transition(user, registration, from_statuses=(Status.SUBMITTED,), to_status=Status.RETURNED,
                        action=Action.RETURNED, reason=reason, version=version, source=source,
                        extra={"return_reason": reason})
 
 
-def create(registration, user, *, source=Source.PORTAL):
+def create(user, registration, *, source=Source.PORTAL):
     """Save a new registration for a unit the user answers for (its own, or one inside a staff's area)."""
     require(
         user.is_superuser or is_owner(user, registration)
@@ -200,7 +193,7 @@ def create(registration, user, *, source=Source.PORTAL):
         _("Bạn không được đăng ký mô hình cho đơn vị này."),
     )
     if YearClosure.objects.covering(registration.unit.area, registration.year).exists() and not user.is_superuser:
-        raise WorkflowError(_locked_message(registration))
+        raise NotNow(_locked_message(registration))
     registration.status = Status.DRAFT
     registration.version = 1
     try:
@@ -208,11 +201,11 @@ def create(registration, user, *, source=Source.PORTAL):
             registration.save()
             audit.record(registration, Action.CREATED, actor=user, source=source, to_status=Status.DRAFT)
     except IntegrityError:
-        raise WorkflowError(_("Đơn vị đã đăng ký một mô hình cùng tên trong năm này.")) from None
+        raise NotNow(_("Đơn vị đã đăng ký một mô hình cùng tên trong năm này.")) from None
     return registration
 
 
-def save_edit(registration, user, *, version, flag="edit", reason="", source=Source.PORTAL):
+def save_edit(user, registration, *, version, flag="edit", reason="", source=Source.PORTAL):
     """Save a form-edited registration unless someone else saved it since the form was opened.
 
     `registration` carries the new values (a ModelForm's instance); the stored row is
@@ -236,17 +229,17 @@ def save_edit(registration, user, *, version, flag="edit", reason="", source=Sou
             registration.unit_kind_id = registration.unit.kind_id
         moved = (registration.year, registration.area_id) != (stored.year, stored.area_id)
         if moved and not user.is_superuser and YearClosure.objects.covering(registration.area, registration.year).exists():
-            raise WorkflowError(_locked_message(registration))
+            raise NotNow(_locked_message(registration))
         try:
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
-            raise WorkflowError(_("Đơn vị đã đăng ký một mô hình cùng tên trong năm này.")) from None
+            raise NotNow(_("Đơn vị đã đăng ký một mô hình cùng tên trong năm này.")) from None
         audit.record(registration, Action.EDITED, actor=user, source=source, reason=reason, changes=changes)
     return registration
 
 
-def add_attachment(registration, user, *, file, content_type, caption="", is_public=True, source=Source.PORTAL):
+def add_attachment(user, registration, *, file, content_type, caption="", is_public=True, source=Source.PORTAL):
     _check(user, registration, "upload")
     with transaction.atomic():
         attachment = Attachment(
@@ -260,7 +253,7 @@ def add_attachment(registration, user, *, file, content_type, caption="", is_pub
     return attachment
 
 
-def assess_criteria(registration, user, rows, *, source=Source.PORTAL):
+def assess_criteria(user, registration, rows, *, source=Source.PORTAL):
     """Record met / not met, a note and evidence per criterion; `rows` holds (criterion, met, note, evidence)."""
     _check(user, registration, "assess")
     existing = {a.criterion_id: a for a in registration.assessments.all()}
@@ -291,11 +284,11 @@ def _assessment_text(met, note):
     return f"{label}: {note}" if note else label
 
 
-def record_review(registration, user, *, kind, review_date, outcome="", summary="", source=Source.PORTAL):
+def record_review(user, registration, *, kind, review_date, outcome="", summary="", source=Source.PORTAL):
     """Mid-year or year-end review; the year-end one sets the outcome and completes the registration."""
     _check(user, registration, "review")
     if kind == ReviewKind.YEAR_END and outcome not in Outcome.values:
-        raise WorkflowError(_("Tổng kết cuối năm phải có kết quả đánh giá."))
+        raise NotNow(_("Tổng kết cuối năm phải có kết quả đánh giá."))
     with transaction.atomic():
         review, created = Review.objects.get_or_create(
             registration=registration, kind=kind,
@@ -316,11 +309,11 @@ def record_review(registration, user, *, kind, review_date, outcome="", summary=
         audit.record(registration, Action.REVIEWED, actor=user, source=source, reason=review.get_kind_display(),
                      changes=changes)
         if kind == ReviewKind.YEAR_END:
-            _complete(registration, user, outcome, source)
+            _complete(user, registration, outcome, source)
     return review
 
 
-def _complete(registration, user, outcome, source):
+def _complete(user, registration, outcome, source):
     if registration.status == Status.COMPLETED:
         if registration.outcome != outcome:
             Registration.objects.filter(pk=registration.pk).update(outcome=outcome, version=F("version") + 1)
@@ -328,7 +321,7 @@ def _complete(registration, user, outcome, source):
                          changes={"outcome": [registration.outcome, outcome]})
         registration.refresh_from_db()
         return
-    _transition(registration, user, from_statuses=(Status.ACCEPTED,), to_status=Status.COMPLETED,
+    _transition(user, registration, from_statuses=(Status.ACCEPTED,), to_status=Status.COMPLETED,
                 action=Action.COMPLETED, source=source, extra={"outcome": outcome},
                 changes={"outcome": [registration.outcome, outcome]})
 
@@ -343,7 +336,7 @@ def close_year(user, area, year):
     with transaction.atomic():
         closure, created = YearClosure.objects.get_or_create(area=area, year=year, defaults={"closed_by": user})
         if not created:
-            raise WorkflowError(_("Năm %(year)s của địa bàn này đã được khóa sổ trước đó.") % {"year": year})
+            raise NotNow(_("Năm %(year)s của địa bàn này đã được khóa sổ trước đó.") % {"year": year})
         reason = _("Khóa sổ năm %(year)s của %(area)s") % {"year": year, "area": area}
         locked = Registration.objects.filter(area.scope_q("area"), year=year).only("pk", "status")
         RegistrationEvent.objects.bulk_create(
