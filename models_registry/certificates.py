@@ -11,8 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from fpdf import FPDF
 
-from .services.commendations import recipient_of
 from .models import ExemplarKind
+from .services.commendations import recipient_of
 from .text import nfc
 
 # fpdf2 subsets the font on every render, and fontTools logs each step at INFO.

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .services.audit import event_fields
 from .models import (
     PUBLISHED_STATUSES,
     Action,
@@ -31,6 +30,7 @@ from .models import (
     Status,
     Unit,
 )
+from .services.audit import event_fields
 from .text import fold, nfc
 
 COLUMNS = {

@@ -5,7 +5,6 @@ import random
 
 from django.db import transaction
 
-from .services import audit
 from .models import (
     Action,
     AdminArea,
@@ -27,6 +26,7 @@ from .models import (
     UnitKind,
     User,
 )
+from .services import audit
 
 DEMO_PASSWORD = "danvan-demo"
 PROVINCE_CODE = "86"

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from . import spreadsheets
-from .services.audit import changed_fields, event_fields
 from .freshness import data_changed
 from .models import (
     AdminArea,
@@ -49,6 +48,7 @@ from .resources import (
     cell_text,
     label_key,
 )
+from .services.audit import changed_fields, event_fields
 from .text import nfc
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"

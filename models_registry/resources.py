@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from .services.audit import record
 from .models import (
     AdminArea,
     AreaLevel,
@@ -27,6 +26,7 @@ from .models import (
     UnitKind,
 )
 from .models.history import Action
+from .services.audit import record
 from .text import fold, nfc
 
 # What a spreadsheet may run as a formula when a cell starts with it (tab and CR included).

@@ -134,8 +134,8 @@ def make_round(area, level=None, year=None, opens_on=None, closes_on=None, **ext
 
     from django.utils import timezone
 
-    from models_registry.services.commendations import level_of_area
     from models_registry.models import CommendationRound
+    from models_registry.services.commendations import level_of_area
 
     today = timezone.localdate()
     year = year or today.year

@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from models_registry.services import commendations as rules
 from models_registry.models import (
     Attachment,
     Commendation,
@@ -27,6 +26,7 @@ from models_registry.models import (
     User,
     YearClosure,
 )
+from models_registry.services import commendations as rules
 from tests.commendation_world import build_world, vote
 
 BAD_UTF8 = "%FF%FE%ED%A0%80"  # bytes that are not UTF-8, sent as they are

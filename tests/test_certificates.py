@@ -5,9 +5,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from models_registry.services import commendations as rules
 from models_registry.certificates import certificate_for, render_pdf
 from models_registry.models import ExemplarKind, Status
+from models_registry.services import commendations as rules
 
 from .commendation_world import build_world, vote
 from .factories import make_registration, make_round

@@ -3,7 +3,6 @@ import datetime
 
 import pytest
 
-from models_registry.services import commendations as rules
 from models_registry.models import (
     Commendation,
     CommendationRound,
@@ -17,6 +16,7 @@ from models_registry.models import (
     ReviewKind,
     Status,
 )
+from models_registry.services import commendations as rules
 
 from .commendation_world import build_world, vote
 from .factories import make_registration, make_round, make_unit, make_unit_user

@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from models_registry.services import commendations as rules
 from models_registry.models import (
     Action,
     Commendation,
@@ -18,6 +17,7 @@ from models_registry.models import (
     Structure,
     YearClosure,
 )
+from models_registry.services import commendations as rules
 
 from .commendation_world import build_world, vote
 from .factories import (

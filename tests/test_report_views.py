@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from models_registry.services import workflow
 from models_registry.models import Status
+from models_registry.services import workflow
 from tests.factories import (
     make_leader,
     make_registration,

@@ -3,7 +3,6 @@ import datetime
 
 import pytest
 
-from models_registry.services import audit
 from models_registry.models import (
     Action,
     CriteriaSet,
@@ -16,6 +15,7 @@ from models_registry.models import (
     Unit,
     YearClosure,
 )
+from models_registry.services import audit
 from tests.factories import make_portal_world, make_registration, make_unit
 
 pytestmark = pytest.mark.django_db

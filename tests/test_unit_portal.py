@@ -4,8 +4,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from models_registry.services import workflow
 from models_registry.models import Action, Attachment, Registration, RegistrationEvent, Source, Status
+from models_registry.services import workflow
 from tests.factories import make_portal_world, make_registration
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from models_registry.services import workflow
 from models_registry.models import (
     Action,
     CriteriaSet,
@@ -16,6 +15,7 @@ from models_registry.models import (
     Status,
     YearClosure,
 )
+from models_registry.services import workflow
 from tests.factories import make_portal_world, make_registration
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from ..services import audit
 from ..models import (
     Action,
     Attachment,
@@ -16,6 +15,7 @@ from ..models import (
     YearClosure,
 )
 from ..resources import RegistrationResource
+from ..services import audit
 from .base import PortalAdmin
 from .filters import CurrentProvinceFilter
 

@@ -4,8 +4,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..services.commendations import NotNow, check_votes, forms_for_level
 from ..models import CommendationForm, CommendationRound, Level, Proposal
+from ..services.commendations import NotNow, check_votes, forms_for_level
 
 
 def date_input():

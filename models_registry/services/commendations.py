@@ -13,8 +13,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
-from .errors import NotNow
 from ..models import (
     PUBLISHED_STATUSES,
     Action,
@@ -34,6 +32,8 @@ from ..models import (
     Status,
     YearClosure,
 )
+from . import audit
+from .errors import NotNow
 
 LEVEL_OF_AREA = {
     AreaLevel.COMMUNE: Level.GRASSROOTS,

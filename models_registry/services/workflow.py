@@ -12,8 +12,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
-from .errors import NotNow, StaleEdit
 from ..models import (
     Action,
     Attachment,
@@ -28,6 +26,8 @@ from ..models import (
     Unit,
     YearClosure,
 )
+from . import audit
+from .errors import NotNow, StaleEdit
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 SUBMITTABLE_STATUSES = (Status.DRAFT, Status.RETURNED)

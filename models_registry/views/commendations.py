@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..services import commendations as rules
 from ..certificates import certificate_for, render_pdf
 from ..commendation_import import COLUMNS, ImportFailed, import_commendations
 from ..filters import parse_id
@@ -28,6 +27,7 @@ from ..forms.commendations import (
     RoundForm,
 )
 from ..models import CommendationForm, Level, ProposalStatus, Registration, Role
+from ..services import commendations as rules
 from ..text import fold
 
 PAGE_SIZE = 50

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ..services import workflow
 from ..filters import parse_id
 from ..forms.registration import AttachmentForm, RegistrationForm, ResultsForm
 from ..models import (
@@ -28,6 +27,7 @@ from ..models import (
     RegistrationEvent,
     Status,
 )
+from ..services import workflow
 
 UNIT = "unit"
 STAFF = "staff"

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..services import workflow
 from ..filters import filter_registrations, filter_units, parse_id
 from ..forms.registration import RegistrationForm, staff_units
 from ..forms.staff import (
@@ -23,6 +22,7 @@ from ..forms.staff import (
     close_year_form,
 )
 from ..models import CriteriaSet, Registration, ReviewKind, Status, UnitKind, YearClosure
+from ..services import workflow
 from .registrations import (
     STAFF,
     create_registration,
