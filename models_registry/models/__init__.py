@@ -5,6 +5,7 @@ from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, Re
 from .commendations import Commendation, CommendationForm, CommendationRound, Proposal, ProposalStatus
 from .criteria import CriteriaSet, Criterion, CriterionAssessment
 from .history import Action, ImportBatch, RegistrationEvent, Source
+from .reasons import ReasonTemplate
 from .registrations import RESULT_FIGURES, Registration
 from .reviews import Review, YearClosure
 from .units import Unit, UnitKind
@@ -30,6 +31,7 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "RESULT_FIGURES",
+    "ReasonTemplate",
     "Registration",
     "RegistrationEvent",
     "Review",

@@ -26,7 +26,8 @@ class Attachment(models.Model):
     content_type = models.CharField(_("loại tệp"), max_length=60)
     size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
     caption = models.CharField(_("chú thích"), max_length=255, blank=True)
-    is_public = models.BooleanField(_("hiện trên trang công khai"), default=True)
+    # Private unless someone ticks it: photos of poor households must not be published by default.
+    is_public = models.BooleanField(_("hiện trên trang công khai"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người tải lên")
     )

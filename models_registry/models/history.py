@@ -18,6 +18,8 @@ class Action(models.TextChoices):
     DECLINED = "declined", _("Không được khen thưởng")
     COMMENDED = "commended", _("Khen thưởng")
     WITHDRAWN = "withdrawn", _("Rút")
+    REOPENED = "reopened", _("Mở lại")
+    DETACHED = "detached", _("Xóa minh chứng")
     IMPORTED = "imported", _("Nhập từ Excel")
     ATTACHED = "attached", _("Thêm minh chứng")
     LOCKED = "locked", _("Khóa sổ năm")

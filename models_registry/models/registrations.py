@@ -57,7 +57,8 @@ class Registration(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="registrations", verbose_name=_("đơn vị"))
     year = models.PositiveSmallIntegerField(_("năm"), validators=[validate_registration_year])
     name = models.CharField(_("tên mô hình"), max_length=255)
-    field = models.CharField(_("lĩnh vực"), max_length=20, choices=Field.choices)
+    # Blank only on a draft: submitting asks for it (services/workflow.py).
+    field = models.CharField(_("lĩnh vực"), max_length=20, choices=Field.choices, blank=True)
     level = models.CharField(_("cấp"), max_length=12, choices=Level.choices, default=Level.GRASSROOTS)
     exemplar_kind = models.CharField(
         _("loại điển hình"), max_length=12, choices=ExemplarKind.choices, default=ExemplarKind.COLLECTIVE
