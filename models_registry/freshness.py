@@ -4,12 +4,17 @@ A province report costs tens of milliseconds of database and Python time and lea
 it all day, while the data behind it changes a few times an hour. Every change to a model the
 figures are built from moves a version kept in the shared cache on; cached copies are keyed
 by that version, so a copy is only reused while the data it was made from is unchanged.
+
+`copy_key` is the one way to name such a copy: page copies (views/caching.py), built reports
+and their tables (services/reports.py) all go through it.
 """
+import hashlib
 import uuid
 
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import get_language
 
 VERSION_KEY = "du-lieu:phien-ban"
 
@@ -21,6 +26,14 @@ def data_version():
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
     return version
+
+
+def copy_key(kind, *parts):
+    """The shared-cache key of a copy of `kind` made from `parts` under today's data version and
+    the active language. `parts` must hold everything else the copy depends on (who may see what,
+    the normalised query); anything left out would let one viewer's copy reach another."""
+    digest = hashlib.sha256(repr((data_version(), get_language(), parts)).encode()).hexdigest()
+    return f"{kind}:{digest}"
 
 
 def data_changed(**_signal_arguments):

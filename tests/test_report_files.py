@@ -6,7 +6,8 @@ import io
 import openpyxl
 
 from models_registry.report_files import report_csv, report_workbook
-from models_registry.reports import Period, Table, TableRow
+from models_registry.report_tables import Table, TableRow
+from models_registry.services.reports import Period
 
 MADE_ON = datetime.date(2026, 11, 23)
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import translation
 
 from models_registry.models import Registration, Status, Unit
-from models_registry.reports import PUBLISHED_Q, Period, build_report, change_text, report_tables
+from models_registry.report_tables import change_text, report_tables
+from models_registry.services.reports import PUBLISHED_Q, Period, build_report
 from tests.factories import make_registration, make_report_fixture
 
 pytestmark = pytest.mark.django_db

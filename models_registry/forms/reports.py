@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..reports import Period
+from ..services.reports import Period
 
 
 class PeriodForm(forms.Form):

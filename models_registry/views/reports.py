@@ -4,7 +4,6 @@ Query parameters: `dia-ban` an area code (today's structure unless `co-cau=cu`),
 or `tu-nam` and `den-nam` a period. The area defaults to the viewer's own; an area outside
 the viewer's scope answers 404, so the parameters can never widen what a leader sees.
 """
-from html import escape
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,11 +14,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from ..filters import filter_registrations, parse_id
@@ -39,16 +36,14 @@ from ..models import (
     UnitKind,
 )
 from ..report_files import report_csv, report_workbook
-from ..reports import (
+from ..report_tables import headline, link_tables, missing_units_table, report_tables
+from ..services.reports import (
     COUNTED_Q,
     MISSING_UNITS_ON_PAGE,
     area_within,
     build_report,
     cached_report,
-    change_text,
-    missing_units_table,
     registered_in,
-    report_tables,
     scoped,
     units_without_registration,
 )
@@ -106,93 +101,6 @@ def build_url(path, params):
     return f"{path}?{urlencode(params)}" if params else path
 
 
-def number_formatter():
-    """Format integers with the active language's thousand separator (1.234.567 in Vietnamese).
-
-    Done once per request rather than through `intcomma` per cell: a province table has
-    over a thousand numbers, and the template filter is the slowest part of the page.
-    """
-    separator = formats.get_format("THOUSAND_SEPARATOR")
-
-    def display(value):
-        if value is None:
-            return "–"
-        if isinstance(value, int):
-            return f"{value:,}".replace(",", separator)
-        return value
-
-    return display
-
-
-def cells_html(cells, numeric=True):
-    # A province's drill-down table has over a thousand cells: built here in one pass,
-    # every value and URL escaped, rather than through several template nodes per cell.
-    opening = '<td class="text-end">' if numeric else "<td>"
-    parts = []
-    for value, url in cells:
-        text = escape(str(value))
-        if url:
-            text = f'<a href="{escape(url)}">{text}</a>'
-        parts.append(f"{opening}{text}</td>")
-    return mark_safe("".join(parts))
-
-
-def link_tables(tables, *, report_url, list_url, base_params, missing_url=None):
-    """Give each row the URLs its label and its numbers link to, its numbers formatted for
-    display, and each table its chart data."""
-    display = number_formatter()
-    for table in tables:
-        target = missing_url if table.counts_missing_units else list_url
-        # Each value column adds the same filters on every row: encode them once.
-        extras = [None if extra is None else (f"&{urlencode(extra)}" if extra else "") for extra in table.column_params]
-        for row in table.rows:
-            shown = [display(value) for value in row.values]
-            row.label_url = None
-            row.cells = [(text, None) for text in shown]
-            if row.params is not None:
-                params = {**base_params, **row.params}
-                if "nam" in row.params:
-                    params.pop("tu-nam", None)
-                    params.pop("den-nam", None)
-                query = urlencode(params)
-                if row.target is not None and "dia-ban" in row.params:
-                    row.label_url = f"{report_url}?{query}"
-                if target:
-                    row.cells = [
-                        (text, None if extra is None else f"{target}?{query}{extra}")
-                        for text, extra in zip(shown, extras + [None] * len(shown), strict=False)
-                    ]
-            row.cells_html = cells_html(row.cells, table.numeric)
-        table.chart_data = chart_data(table) if table.chart else None
-    return tables
-
-
-def chart_data(table):
-    series = table.columns if table.chart == "line" else table.columns[:1]
-    return {
-        "id": f"du-lieu-{table.key}",
-        "type": table.chart,
-        "labels": [row.label for row in table.rows],
-        "datasets": [
-            {"label": str(name), "data": [row.values[i] for row in table.rows]} for i, name in enumerate(series)
-        ],
-    }
-
-
-HEADLINE = (
-    (gettext_lazy("Mô hình đăng ký"), "total"),
-    (gettext_lazy("Xây dựng mới"), "new"),
-    (gettext_lazy("Điển hình"), "exemplary"),
-    (gettext_lazy("Được khen thưởng"), "commended"),
-    (gettext_lazy("Người tham gia"), "sum__participants"),
-    (gettext_lazy("Tiền vận động (đồng)"), "sum__money_mobilised"),
-)
-
-
-def headline(report):
-    return [(label, report.figures[key], change_text(report.change(key))) for label, key in HEADLINE]
-
-
 def current_area_of(area):
     """Today's area a pre-2025 one rolls up into (its default successor commune, or its province)."""
     if area is None or area.is_current:
@@ -226,7 +134,8 @@ def report_page(request, *, base_area, registrations, units, counted_q, public, 
     # A commune's few missing units are listed on the page; above that the number links to their list.
     inline_missing = not public and area is not None and area.level == AreaLevel.COMMUNE
     report = cached_report(
-        registrations, units, area, period, counted_q=counted_q, missing_limit=MISSING_UNITS_ON_PAGE if inline_missing else 0
+        registrations, units, area, period, counted_q=counted_q,
+        missing_limit=MISSING_UNITS_ON_PAGE if inline_missing else 0, idle_units_listed=not public,
     )
     base_params = {**area_params(area), **period.params}
 

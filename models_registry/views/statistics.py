@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ..models import Registration, Unit
-from ..reports import PUBLISHED_Q
+from ..services.reports import PUBLISHED_Q
 from .caching import cache_for_visitors
 from .reports import list_page, report_page
 

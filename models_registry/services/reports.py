@@ -1,4 +1,4 @@
-"""Figures for the leadership reports and the public statistics.
+"""Figures for the leadership reports and the public statistics (the tables that show them: report_tables.py).
 
 Every number is computed by the database (GROUP BY / COUNT … FILTER / SUM); Python
 only arranges the handful of aggregate rows that come back. `build_report` runs the
@@ -10,7 +10,6 @@ The caller passes the registrations and units the viewer may see
 whole country) and a period; the area narrows both through `AdminArea.scope_q`,
 which rolls pre-2025 areas up into today's when the area is a current one.
 """
-import hashlib
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -19,11 +18,10 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .freshness import data_version
-from .models import (
+from ..freshness import copy_key
+from ..models import (
     PUBLISHED_STATUSES,
     RESULT_FIGURES,
     AdminArea,
@@ -52,17 +50,6 @@ MISSING_UNITS_ON_PAGE = 50
 COUNTED_STATUSES = tuple(s for s in Status.values if s not in (Status.DRAFT, Status.WITHDRAWN))
 COUNTED_Q = Q(status__in=COUNTED_STATUSES)
 PUBLISHED_Q = Q(status__in=PUBLISHED_STATUSES)
-
-RESULT_LABELS = {
-    "participants": _("Số người tham gia"),
-    "beneficiaries": _("Số người hưởng lợi"),
-    "money_mobilised": _("Số tiền vận động (đồng)"),
-    "land_donated_m2": _("Đất hiến (m²)"),
-    "work_days": _("Ngày công"),
-    "houses": _("Nhà xây/sửa"),
-    "households_out_of_poverty": _("Hộ thoát nghèo"),
-}
-
 
 @dataclass(frozen=True)
 class Period:
@@ -230,7 +217,7 @@ class Report:
     legacy_areas: list = field(default_factory=list)
     commendations: list = field(default_factory=list)  # [(form name, level label, count)]
     proposals: list = field(default_factory=list)  # [(level label, pending, accepted, declined)]
-    cache_key: str = ""  # set when the report is kept in the shared cache
+    cache_key: str = ""  # set when the report is kept in the shared cache; its tables are kept under it too
 
     @property
     def units_missing(self):
@@ -262,7 +249,7 @@ def units_without_registration(units, registered):
     return units.exclude(registered).select_related("area", "kind__parent").order_by("area__name", "name")
 
 
-def cached_report(registrations, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE):
+def cached_report(registrations, units, area, period, **options):
     """`build_report`, taken from the shared cache while the data it was built from is unchanged.
 
     The key holds the SQL of the viewer's registrations and units, so two viewers share a
@@ -270,13 +257,12 @@ def cached_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mi
     """
     seconds = settings.REPORT_CACHE_SECONDS
     if seconds <= 0:
-        return build_report(registrations, units, area, period, counted_q=counted_q, missing_limit=missing_limit)
-    parts = [data_version(), _sql(registrations), _sql(units), str(counted_q), area.pk if area else None,
-             period.year_from, period.year_to, missing_limit]
-    key = "bao-cao:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        return build_report(registrations, units, area, period, **options)
+    key = copy_key("bao-cao", _sql(registrations), _sql(units), area.pk if area else None,
+                   period.year_from, period.year_to, sorted((name, str(value)) for name, value in options.items()))
     report = cache.get(key)
     if report is None:
-        report = build_report(registrations, units, area, period, counted_q=counted_q, missing_limit=missing_limit)
+        report = build_report(registrations, units, area, period, **options)
         report.cache_key = key
         cache.set(key, report, seconds)
     return report
@@ -289,8 +275,13 @@ def _sql(queryset):
         return "none"
 
 
-def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE):
-    """All figures of one report. `registrations`/`units` are already narrowed to the viewer."""
+def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE,
+                 idle_units_listed=True):
+    """All figures of one report. `registrations`/`units` are already narrowed to the viewer.
+
+    `idle_units_listed` False leaves out of a commune's drill-down the units with nothing
+    counted in the period: the public statistics name no unit that has published nothing.
+    """
     registrations, units = scoped(registrations.filter(counted_q), units.filter(is_active=True), area)
     previous = period.previous()
 
@@ -369,7 +360,7 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     empty_child = dict.fromkeys(CHILD_AGGREGATES, 0)
     children = [
         ChildRow(obj, {k: v or 0 for k, v in by_child.pop(obj.pk, empty_child).items() if k != "child"})
-        for obj in child_rows_for(area, spec, units)
+        for obj in child_rows_for(area, spec, units if idle_units_listed else units.filter(pk__in=in_period.values("unit_id")))
     ]
     children += [
         ChildRow(None, {k: v or 0 for k, v in row.items() if k != "child"}) for row in by_child.values()
@@ -422,258 +413,6 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
         children=children,
         rolls_up_legacy=rolls_up_legacy,
         legacy_areas=legacy_areas,
-    )
-
-
-@dataclass
-class TableRow:
-    label: str
-    values: list
-    params: Optional[dict] = None  # list filters the row's count link adds; None: no link
-    target: object = None  # a child AdminArea or Unit the label links to
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    columns: list  # header of the value columns; the label column comes first
-    rows: list
-    label_header: str = ""
-    chart: str = ""  # "bar", "doughnut" or "line": drawn from the first value column(s)
-    note: str = ""
-    # Extra list filters for each value column's link; None: the column is not a count.
-    column_params: list = field(default_factory=lambda: [{}])
-    # Its numbers count units without a registration, listed on their own page.
-    counts_missing_units: bool = False
-    # Value columns hold numbers (right-aligned) rather than text.
-    numeric: bool = True
-
-
-def change_text(change):
-    """'tăng 120 (400,0%)', 'giảm 3 (25,0%)' or 'không đổi'; empty without a previous period."""
-    if change is None:
-        return ""
-    difference, percent = change
-    if difference == 0:
-        return str(_("không đổi"))
-    word = _("tăng") if difference > 0 else _("giảm")
-    text = f"{word} {number_format(abs(difference), force_grouping=True)}"
-    if percent is not None:
-        text += f" ({number_format(abs(percent), decimal_pos=1)}%)"
-    return text
-
-
-def _choice_table(key, title, label_header, choices, prefix, param, figures, chart=""):
-    rows = [
-        TableRow(str(label), [figures[f"{prefix}__{value}"]], {param: value})
-        for value, label in choices.choices
-    ]
-    return Table(key, title, [_("Số mô hình")], rows, label_header=label_header, chart=chart)
-
-
-def report_tables(report, *, public=False):
-    """The report as tables: one source for the page, the Excel sheet and the CSV file."""
-    f = report.figures
-    previous_label = str(report.previous.label) if report.previous else ""
-    summary_rows = [
-        (_("Tổng số mô hình đăng ký"), "total", {}),
-        (_("Xây dựng mới"), "new", {"moi": "1"}),
-        (_("Củng cố, nâng cao (duy trì)"), "continued", {"moi": "0"}),
-        (_("Nhân rộng từ mô hình khác"), "replicated", {"nhan-rong": "1"}),
-        (_("Được đánh giá điển hình"), "exemplary", {"ket-qua": Outcome.EXEMPLARY}),
-        (_("Được khen thưởng"), "commended", {"trang-thai": Status.COMMENDED}),
-    ]
-    columns = [str(report.period.label)]
-    if report.previous:
-        columns += [previous_label, _("Tăng/giảm")]
-
-    def with_change(key):
-        values = [f[key]]
-        if report.previous:
-            values += [report.previous_figures[key], change_text(report.change(key))]
-        return values
-
-    tables = [
-        Table(
-            "tong-hop",
-            _("Tổng hợp"),
-            columns,
-            [TableRow(str(label), with_change(key), params) for label, key, params in summary_rows],
-            label_header=_("Chỉ tiêu"),
-        ),
-        _choice_table("linh-vuc", _("Theo lĩnh vực"), _("Lĩnh vực"), Field, "field", "linh-vuc", f, chart="doughnut"),
-        _choice_table("cap", _("Theo cấp"), _("Cấp"), Level, "level", "cap", f, chart="bar"),
-        Table(
-            "loai-don-vi",
-            _("Theo khối, loại đơn vị"),
-            [_("Số mô hình")],
-            [TableRow(row.kind.name, [row.registrations], {"loai-don-vi": row.kind.code}) for row in report.kinds],
-            label_header=_("Khối, loại đơn vị"),
-            chart="bar",
-        ),
-        _choice_table(
-            "loai-dien-hinh", _("Theo loại điển hình"), _("Loại điển hình"), ExemplarKind, "exemplar", "loai-dien-hinh", f),
-        Table(
-            "trang-thai",
-            _("Theo trạng thái"),
-            [_("Số mô hình")],
-            [
-                TableRow(str(label), [f[f"status__{value}"]], {"trang-thai": value})
-                for value, label in Status.choices
-                if value in (PUBLISHED_STATUSES if public else COUNTED_STATUSES)
-            ],
-            label_header=_("Trạng thái"),
-        ),
-        Table(
-            "ket-qua",
-            _("Theo kết quả đánh giá"),
-            [_("Số mô hình")],
-            [TableRow(str(label), [f[f"outcome__{value}"]], {"ket-qua": value}) for value, label in Outcome.choices]
-            + [
-                TableRow(
-                    str(_("Chưa đánh giá")),
-                    [f["total"] - sum(f[f"outcome__{value}"] for value in Outcome.values)],
-                    {"ket-qua": "chua"},
-                )
-            ],
-            label_header=_("Kết quả"),
-            chart="bar",
-        ),
-        Table(
-            "ket-qua-thuc-hien",
-            _("Kết quả thực hiện"),
-            columns,
-            [TableRow(str(RESULT_LABELS[name]), with_change(f"sum__{name}"), {}) for name in RESULT_FIGURES],
-            label_header=_("Chỉ tiêu"),
-        ),
-        Table(
-            "xu-huong",
-            _("Số mô hình qua các năm"),
-            [_("Tổng số"), _("Xây dựng mới"), _("Điển hình")],
-            [
-                TableRow(str(year), [figures["total"], figures["new"], figures["exemplary"]], {"nam": year})
-                for year, figures in report.trend
-            ],
-            label_header=_("Năm"),
-            chart="line",
-            column_params=[{}, {"moi": "1"}, {"ket-qua": Outcome.EXEMPLARY}],
-        ),
-        Table(
-            "muc-do-tham-gia",
-            _("Mức độ tham gia của các đơn vị năm %(year)s") % {"year": report.completeness_year},
-            [_("Số đơn vị"), _("Đã đăng ký"), _("Chưa đăng ký"), _("Tỷ lệ (%)")],
-            [
-                TableRow(
-                    row.kind.name,
-                    [row.units, row.units_registered, row.units_missing, row.percent],
-                    {"nam": report.completeness_year, "loai-don-vi": row.kind.code},
-                )
-                for row in report.kinds
-                if row.units
-            ]
-            + [
-                TableRow(
-                    str(_("Cộng")),
-                    [
-                        report.units_total,
-                        report.units_registered,
-                        report.units_missing,
-                        round(100 * report.units_registered / report.units_total) if report.units_total else None,
-                    ],
-                    {"nam": report.completeness_year},
-                )
-            ],
-            label_header=_("Khối, loại đơn vị"),
-            column_params=[None, None, {}, None],
-            counts_missing_units=True,
-        ),
-        Table(
-            "tiep-noi",
-            _("Mô hình năm %(year)s được duy trì sang năm %(next)s")
-            % {"year": report.continuity["year"], "next": report.completeness_year},
-            [_("Số mô hình")],
-            [
-                TableRow(str(_("Mô hình năm trước")), [report.continuity["total"]], {"nam": report.continuity["year"]}),
-                TableRow(
-                    str(_("Được duy trì, tiếp nối")),
-                    [report.continuity["continued"]],
-                    {"nam": report.continuity["year"], "tiep-noi": "co"},
-                ),
-                TableRow(
-                    str(_("Không tiếp tục")),
-                    [report.continuity["dropped"]],
-                    {"nam": report.continuity["year"], "tiep-noi": "khong"},
-                ),
-            ],
-            label_header=_("Chỉ tiêu"),
-        ),
-    ]
-    tables.append(
-        Table(
-            "khen-thuong",
-            _("Khen thưởng theo hình thức và cấp"),
-            [_("Số lượt khen thưởng")],
-            [TableRow(f"{form} – {_('cấp')} {str(level).lower()}", [count]) for form, level, count in report.commendations],
-            label_header=_("Hình thức, cấp khen"),
-            column_params=[None],
-        )
-    )
-    if not public:
-        tables.append(
-            Table(
-                "de-nghi",
-                _("Đề nghị khen thưởng theo cấp xét"),
-                [_("Chờ quyết định"), _("Được khen thưởng"), _("Không được khen thưởng")],
-                [TableRow(str(level), [pending, accepted, declined])
-                 for level, pending, accepted, declined in report.proposals],
-                label_header=_("Cấp xét"),
-                column_params=[None, None, None],
-            )
-        )
-    spec = report.child_spec
-    tables.append(
-        Table(
-            "chi-tiet",
-            _("Chi tiết theo %(what)s") % {"what": str(spec.title).lower()},
-            [_("Tổng số"), *[label for label in Field.labels], _("Mới"), _("Điển hình"), _("Người tham gia"),
-             _("Tiền vận động (đồng)")],
-            [
-                TableRow(
-                    child.obj.name if child.obj is not None else str(_("Chưa xác định địa bàn hiện nay")),
-                    [child.figures[key] for key in CHILD_AGGREGATES],
-                    _child_params(spec, child.obj),
-                    target=child.obj,
-                )
-                for child in report.children
-            ],
-            label_header=str(spec.title),
-            column_params=[{}, *[{"linh-vuc": value} for value in Field.values], {"moi": "1"},
-                           {"ket-qua": Outcome.EXEMPLARY}, None, None],
-            note=str(_("Xã cũ bị chia cho nhiều xã mới được tính vào xã kế thừa mặc định."))
-            if report.rolls_up_legacy and spec.column == "area__current_commune"
-            else "",
-        )
-    )
-    return tables
-
-
-def _child_params(spec, obj):
-    if obj is None:
-        return None
-    if spec.kind == "unit":
-        return {"don-vi": obj.pk}
-    return {"dia-ban": obj.code, "co-cau": obj.structure}
-
-
-def missing_units_table(report):
-    return Table(
-        "chua-dang-ky",
-        _("Đơn vị chưa đăng ký mô hình năm %(year)s") % {"year": report.completeness_year},
-        [_("Mã đơn vị"), _("Khối, loại đơn vị"), _("Địa bàn")],
-        [TableRow(unit.name, [unit.code, unit.kind.label, str(unit.area)]) for unit in report.missing_units],
-        label_header=_("Đơn vị"),
-        numeric=False,
     )
 
 
