@@ -222,7 +222,7 @@ def fill(units, registrations, reset, synthetic_areas):
                 milestones, expected_results, sustainability, success_indicators,
                 participants, beneficiaries, money_mobilised, land_donated_m2, work_days, houses,
                 households_out_of_poverty, results, status, outcome, return_reason,
-                area_id, unit_kind_id, search_text, version, created_at, updated_at)
+                area_id, unit_kind_id, search_text, search_title, version, created_at, updated_at)
             SELECT u.id, y.year, 'Mô hình ' || g, (ARRAY['economy','culture_society','defence_security',
                    'political_system'])[1 + g %% 4],
                    CASE WHEN g %% 50 = 0 THEN 'province' WHEN g %% 10 = 0 THEN 'district' ELSE 'grassroots' END,
@@ -236,7 +236,7 @@ def fill(units, registrations, reset, synthetic_areas):
                         THEN (ARRAY['achieved','achieved','not_achieved','exemplary'])[1 + g %% 4] ELSE '' END,
                    '',
                    CASE WHEN y.year <= 2025 THEN u.old_area_id ELSE u.area_id END, u.kind_id,
-                   'mo hinh ' || g, 1, now(), now()
+                   'mo hinh ' || g, ' mô hình ' || g || ' | mo hinh ' || g || ' ', 1, now(), now()
             FROM generate_series(1, %(registrations)s) g
             JOIN bench_unit u ON u.n = (g::bigint * 104729) %% %(units)s
             CROSS JOIN LATERAL (SELECT %(first)s + g %% %(years)s AS year) y

@@ -202,7 +202,8 @@ def _texts(name, unit):
     return {
         "situation": f"Trên địa bàn còn nhiều khó khăn; {unit.name} chọn xây dựng mô hình “{name}” để vận động "
                      "nhân dân cùng tham gia giải quyết.",
-        "objectives": f"Vận động đoàn viên, hội viên và nhân dân cùng thực hiện “{name}”, nâng cao đời sống, "
+        "objectives": f"Vận động đoàn viên, hội viên và nhân dân cùng thực hiện mô hình “Dân vận khéo” “{name}”, "
+                      "nâng cao đời sống, "
                       "củng cố niềm tin của nhân dân.",
         "content": "Khảo sát nhu cầu của dân; họp dân bàn bạc công khai; phân công cán bộ, đảng viên phụ trách "
                    "từng nhóm hộ; sơ kết định kỳ và biểu dương cách làm hay.",

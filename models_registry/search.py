@@ -1,21 +1,45 @@
-"""Accent- and case-insensitive search over published models, and "similar models".
+"""Accent- and case-insensitive search over published models, its ranking and highlighting,
+and "similar models".
 
-Both run on `Registration.search_text`, which holds `text.fold()` of the model's name, unit,
+Matching runs on `Registration.search_text`, which holds `text.fold()` of the model's name, unit,
 content, results and objectives. The query goes through the same `fold()`, so "dan van kheo",
 "DÂN VẬN KHÉO" and an NFD-typed "Dân vận khéo" all become "dan van kheo". The lookups are plain
 `contains` on a lower-case ASCII column: the same SQL meaning on SQLite and PostgreSQL, and
-Django escapes `%`, `_` and quotes, so a query with SQL or HTML characters is just text.
+Django escapes `%`, `_` and quotes, so a query with SQL or HTML characters is just text. A phrase
+in quotes ("hộ nghèo") must appear as those words in that order.
+
+Ranking (`ranked`) sorts matches into tiers by `Registration.search_title` (the name's words as
+typed and folded): the query as a phrase in the name, then all its words in the name, then some,
+then content only; inside each tier a name with the words exactly as typed (diacritics included:
+"tủ", not "tổ") comes first, and recency breaks ties. Each tier is read newest first through the
+partial index of published models, so a query that matches most of a million models still
+reads one page, not the million; the count stops at `COUNT_CAP`. Both databases run the same
+queries, so the order is the same on SQLite and PostgreSQL.
 
 The "commended" flag (status, or a recorded commendation) is shared by the list filter, the
 badges and the exports, so it lives here too.
 """
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
 from django.db.models import Exists, OuterRef, Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .models import Commendation, Status
-from .text import fold
+from .text import fold, nfc
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
+# A broad search says "more than 10.000" instead of counting every match.
+COUNT_CAP = 10_000
+# The list's sort value for best match first, the default when there is a query.
+RELEVANCE = "phu-hop"
+SNIPPET_CHARS = 220
+SNIPPET_FIELDS = ("content", "results", "objectives", "situation")
+QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”')
+NOT_WORD = re.compile(r"[^\w]+")
 
 # Syllables that appear in nearly every model's text; sharing them says nothing about similarity.
 COMMON_WORDS = frozenset(
@@ -29,16 +53,224 @@ SIMILAR_CANDIDATES = 300
 SIMILAR_SAMPLE_WORDS = 60
 
 
+@dataclass
+class SearchQuery:
+    """A visitor's query taken apart: what must match, and what the ranking compares."""
+
+    terms: list = field(default_factory=list)  # folded pieces each contained in the search text
+    phrases: list = field(default_factory=list)  # folded phrases (lists of words) matched in order
+    words: list = field(default_factory=list)  # folded words in the order typed, for the title tiers
+    exact: list = field(default_factory=list)  # the typed words that carry diacritics, lower-case
+
+    def __bool__(self):
+        return bool(self.terms or self.phrases)
+
+
+def _words(text):
+    return [word for word in NOT_WORD.split(text) if word]
+
+
+def parse_query(query):
+    """Quoted phrases and plain words, folded, capped so a pasted essay stays one cheap query."""
+    typed = nfc(query)[:MAX_QUERY_LENGTH]
+    parsed = SearchQuery()
+    for match in QUOTED.finditer(typed):
+        words = _words(fold(match.group(1) or match.group(2) or ""))
+        if words:
+            parsed.phrases.append(words[:MAX_QUERY_WORDS])
+    rest = QUOTED.sub(" ", typed).replace('"', " ").replace("“", " ").replace("”", " ")
+    parsed.terms = fold(rest).split()[:MAX_QUERY_WORDS]
+    ranked_words = [word for phrase in parsed.phrases for word in phrase]
+    ranked_words += [word for term in parsed.terms for word in _words(term)]
+    parsed.words = list(dict.fromkeys(ranked_words))[:MAX_QUERY_WORDS]
+    exact = [word for word in _words(typed.lower()) if fold(word) != word]
+    parsed.exact = list(dict.fromkeys(exact))[:MAX_QUERY_WORDS]
+    return parsed
+
+
 def query_words(query):
-    """The folded words of a visitor's query, capped so a pasted essay stays one cheap query."""
-    return fold(query)[:MAX_QUERY_LENGTH].split()[:MAX_QUERY_WORDS]
+    """The folded words of a visitor's query (phrases included), as the ranking sees them."""
+    return parse_query(query).words
+
+
+def _phrase_pattern(words):
+    # Plain ASCII classes only: PostgreSQL's and SQLite's (Python's) regular expressions agree on them.
+    return r"(^|[^a-z0-9])" + r"[^a-z0-9]+".join(re.escape(word) for word in words) + r"([^a-z0-9]|$)"
 
 
 def search_registrations(queryset, query):
-    """Rows whose search text contains every word of `query` (order and accents ignored)."""
-    for word in query_words(query):
-        queryset = queryset.filter(search_text__contains=word)
+    """Rows whose search text contains every word of `query` (order and accents ignored) and
+    every quoted phrase as a phrase."""
+    parsed = query if isinstance(query, SearchQuery) else parse_query(query)
+    for term in parsed.terms:
+        queryset = queryset.filter(search_text__contains=term)
+    for phrase in parsed.phrases:
+        # The words first: on PostgreSQL their trigram index narrows the rows the pattern is tried on.
+        for word in phrase:
+            queryset = queryset.filter(search_text__contains=word)
+        queryset = queryset.filter(search_text__regex=_phrase_pattern(phrase))
     return queryset
+
+
+def _in_title(word):
+    return Q(search_title__contains=f" {word} ")
+
+
+def _tiers(parsed):
+    """Disjoint conditions, best first: every match is in exactly one."""
+    words = parsed.words
+    if not words:
+        return [Q()]
+    every, some = Q(), Q()
+    for word in words:
+        every &= _in_title(word)
+        some |= _in_title(word)
+    phrase = _in_title(" ".join(words))
+    levels = [phrase]
+    if len(words) > 1:
+        levels += [every & ~phrase, some & ~every]
+    levels.append(~some)
+    if not parsed.exact:
+        return levels
+    exact = Q()
+    for word in parsed.exact:
+        exact &= _in_title(word)
+    return [part for level in levels for part in (level & exact, level & ~exact)]
+
+
+class RankedResults:
+    """Matches in relevance order, sliced and counted the way `Paginator` asks.
+
+    `queryset` holds the matches (search and filters applied); each tier is a filter on it read
+    newest first, and a page takes rows from the first tiers until it is full.
+    """
+
+    order = ("-year", "-pk")
+
+    def __init__(self, queryset, query):
+        self.parsed = query if isinstance(query, SearchQuery) else parse_query(query)
+        self.queryset = queryset.order_by()
+        self.tiers = [self.queryset.filter(condition).order_by(*self.order) for condition in _tiers(self.parsed)]
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            self._count = self.queryset[:COUNT_CAP].count()
+        return self._count
+
+    @property
+    def is_capped(self):
+        return self.count() >= COUNT_CAP
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        rows, skip, wanted = [], start, stop - start
+        for tier in self.tiers:
+            if wanted <= 0:
+                break
+            if skip:
+                in_tier = tier[:skip].count()
+                if in_tier < skip:
+                    skip -= in_tier
+                    continue
+            page = list(tier[skip : skip + wanted])
+            skip = 0
+            rows += page
+            wanted -= len(page)
+        return rows
+
+
+def ranked(queryset, query):
+    return RankedResults(queryset, query)
+
+
+def list_order(queryset, query, sort=""):
+    """What a list shows for `query`: best match first unless another sort was chosen."""
+    if parse_query(query or "") and sort in ("", None, RELEVANCE):
+        return ranked(queryset, query)
+    return queryset
+
+
+def mark_found(rows, query):
+    """Set `found_name` (highlighted name) and `found_snippet` on the rows of a page."""
+    parsed = parse_query(query or "")
+    for row in rows:
+        row.found_name = highlight(row.name, parsed) if parsed.words else None
+        row.found_snippet = snippet(row, parsed) if parsed.words else ""
+    return rows
+
+
+def _fold_char(ch):
+    decomposed = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
+
+
+def _folded_with_positions(text):
+    """The folded text and, for each of its characters, the position it came from in `text`."""
+    chars, positions = [], []
+    for index, ch in enumerate(text):
+        for folded in _fold_char(ch):
+            chars.append(folded)
+            positions.append(index)
+    return "".join(chars), positions
+
+
+def _spans(text, words):
+    """Where the words (folded, whole words) stand in `text`, as merged (start, end) pairs."""
+    if not text or not words:
+        return []
+    folded, positions = _folded_with_positions(text)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)")
+    spans = []
+    for match in pattern.finditer(folded):
+        start, end = positions[match.start()], positions[match.end() - 1] + 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _marked(text, spans):
+    parts, cursor = [], 0
+    for start, end in spans:
+        parts.append(escape(text[cursor:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    parts.append(escape(text[cursor:]))
+    return mark_safe("".join(parts))
+
+
+def highlight(text, query):
+    """`text` escaped for HTML, with the query's words (accents ignored) in <mark>."""
+    parsed = query if isinstance(query, SearchQuery) else parse_query(query)
+    text = nfc(text)
+    return _marked(text, _spans(text, parsed.words))
+
+
+def snippet(registration, query, length=SNIPPET_CHARS):
+    """A short passage of the first text field where a query word stands, highlighted; or ""."""
+    parsed = query if isinstance(query, SearchQuery) else parse_query(query)
+    for name in SNIPPET_FIELDS:
+        text = " ".join(nfc(getattr(registration, name, "")).split())
+        spans = _spans(text, parsed.words)
+        if not spans:
+            continue
+        start = max(0, spans[0][0] - length // 3)
+        if start:
+            start = text.rfind(" ", 0, start) + 1
+        end = min(len(text), start + length)
+        if end < len(text):
+            end = max(text.rfind(" ", start, end), spans[0][1])
+        shown = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
+        prefix, suffix = ("… " if start else ""), (" …" if end < len(text) else "")
+        return mark_safe(prefix + _marked(text[start:end], shown) + suffix)
+    return ""
 
 
 def _significant(words):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..freshness import NotifyingQuerySet
-from ..text import fold
+from ..text import fold, title_key
 from .areas import AdminArea
 from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, Status, label_getter
 from .scoping import scope_for_user
@@ -124,6 +124,8 @@ class Registration(models.Model):
     )
     unit_kind = models.ForeignKey(UnitKind, models.PROTECT, related_name="+", verbose_name=_("loại đơn vị"))
     search_text = models.TextField(editable=False, blank=True, default="")
+    # The name's words as typed and folded (text.title_key): the ranked search's title tiers.
+    search_title = models.CharField(editable=False, blank=True, default="", max_length=520)
     import_batch = models.ForeignKey(
         "models_registry.ImportBatch",
         models.SET_NULL,
@@ -174,6 +176,9 @@ class Registration(models.Model):
             models.Index(fields=["year", "level"]),
             models.Index(fields=["unit_kind", "year"]),
             models.Index(fields=["status"]),
+            # Each relevance tier of the public search is read newest first from this index, so a
+            # search matching most models stops after a page instead of ranking them all.
+            models.Index(fields=["year", "id"], condition=Q(status__in=PUBLISHED_STATUSES), name="registration_published_recent"),
         ]
 
     def __str__(self):
@@ -212,6 +217,7 @@ class Registration(models.Model):
             self.unit_kind_id = self.unit_kind_id or unit.kind_id
         unit_name = self.unit.name if self.unit_id else ""
         self.search_text = fold(" ".join([self.name, unit_name, self.content, self.results, self.objectives]))
+        self.search_title = title_key(self.name)
 
     @property
     def is_published(self):
