@@ -106,7 +106,7 @@ def test_legacy_commune_proposes_to_its_district_not_the_province():
                              votes_against=0, votes_present=5, vote_date=datetime.date.today())
     assert proposal.round == district_round
     with pytest.raises(PermissionDenied):
-        rules.check_may_propose_to(staff, make_round(province))
+        rules.require_may_propose(staff, make_round(province))
 
 
 # Round open, no double proposal, votes --------------------------------------------------------

@@ -96,24 +96,33 @@ class AdminArea(models.Model):
     def is_current(self):
         return self.structure == Structure.CURRENT
 
-    def scope_q(self, prefix="area"):
-        """Q selecting rows whose area (reached through `prefix`; "" for areas themselves)
-        lies in this area, itself included.
+    # The one containment rule: every area inside a (structure, level) area, itself included,
+    # carries that area's id in this column. A current area also takes in the pre-2025 areas
+    # that roll up into it; an old commune contains only itself.
+    MEMBER_COLUMNS = {
+        (Structure.CURRENT, AreaLevel.PROVINCE): "current_province",
+        (Structure.CURRENT, AreaLevel.COMMUNE): "current_commune",
+        (Structure.LEGACY, AreaLevel.PROVINCE): "province",
+        (Structure.LEGACY, AreaLevel.DISTRICT): "district",
+        (Structure.LEGACY, AreaLevel.COMMUNE): "pk",
+    }
 
-        A current area also takes in the pre-2025 areas that roll up into it.
-        """
-        if self.structure == Structure.CURRENT:
-            column = "current_province" if self.level == AreaLevel.PROVINCE else "current_commune"
-        elif self.level == AreaLevel.PROVINCE:
-            column = "province"
-        elif self.level == AreaLevel.DISTRICT:
-            column = "district"
-        else:
-            return Q(**{prefix or "pk": self.pk})
-        return Q(**{f"{prefix}__{column}" if prefix else column: self.pk})
+    def scope_q(self, prefix="area"):
+        """Q selecting rows whose area (reached through `prefix`; "" for areas themselves) lies in this area."""
+        return Q(**{_path(prefix, self.MEMBER_COLUMNS[self.structure, self.level]): self.pk})
 
     def contains(self, other):
-        return AdminArea.objects.filter(self.scope_q(""), pk=other.pk).exists()
+        """Whether `other` lies in this area (itself included): `scope_q` for one loaded area, without a query."""
+        return _member_value(other, self.MEMBER_COLUMNS[self.structure, self.level]) == self.pk
+
+    def containing_ids(self):
+        """Ids of the areas containing this one, itself included: the converse of `contains`
+        (`a.contains(b)` exactly when `a.pk in b.containing_ids()`), for checks against a set of ids."""
+        return {pk for pk in (_member_value(self, column) for column in self.MEMBER_COLUMNS.values()) if pk is not None}
+
+    def containing_q(self, prefix="area"):
+        """Q selecting rows whose area (through `prefix`) contains this area, itself included."""
+        return Q(**{_path(prefix, "pk__in"): self.containing_ids()})
 
     def get_commission_name(self):
         area = self
@@ -122,6 +131,14 @@ class AdminArea(models.Model):
                 return area.commission_name
             area = area.parent
         return _("Ban Dân vận")
+
+
+def _path(prefix, name):
+    return f"{prefix}__{name}" if prefix else name
+
+
+def _member_value(area, column):
+    return area.pk if column == "pk" else getattr(area, f"{column}_id")
 
 
 class AreaSuccessor(models.Model):

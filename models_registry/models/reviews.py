@@ -33,8 +33,7 @@ class Review(models.Model):
 class YearClosureQuerySet(models.QuerySet):
     def covering(self, area, year):
         """Closures of `year` by `area` itself or any area containing it."""
-        ancestors = {area.pk, area.province_id, area.district_id, area.current_province_id, area.current_commune_id}
-        return self.filter(year=year, area__in=[pk for pk in ancestors if pk])
+        return self.filter(area.containing_q("area"), year=year)
 
 
 class YearClosure(models.Model):

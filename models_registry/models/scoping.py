@@ -1,22 +1,20 @@
 """Who may see what: the single place that narrows a queryset to a user."""
-from .choices import Role
+from ..access import AREA, EVERYTHING, UNIT, scope_of
 
 
 def scope_for_user(queryset, user, *, area_path, unit_path, fallback=None):
     """Narrow `queryset` to the rows `user` may see.
 
     `area_path` and `unit_path` name the lookups from the queryset's model to its
-    area and its unit. Superusers see everything; a unit account its own unit;
-    staff and leaders their area and below, across the 2025 reform. Anyone else
-    (anonymous, or an account without a role) gets `fallback`, or nothing.
+    area and its unit. The scope itself is `access.scope_of`: superusers see everything;
+    a unit account its own unit; staff and leaders their area and below, across the 2025
+    reform. Anyone else (anonymous, or an account without a role) gets `fallback`, or nothing.
     """
-    fallback = queryset.none() if fallback is None else fallback
-    if not user.is_authenticated:
-        return fallback
-    if user.is_superuser:
+    kind, value = scope_of(user)
+    if kind == EVERYTHING:
         return queryset
-    if user.role == Role.UNIT and user.unit_id:
-        return queryset.filter(**{unit_path: user.unit_id})
-    if user.role in (Role.STAFF, Role.LEADER) and user.area_id:
-        return queryset.filter(user.area.scope_q(area_path))
-    return fallback
+    if kind == UNIT:
+        return queryset.filter(**{unit_path: value})
+    if kind == AREA:
+        return queryset.filter(value.scope_q(area_path))
+    return queryset.none() if fallback is None else fallback

@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ..access import AREA, EVERYTHING, may_create_round, may_decide, may_enter_commendations, may_propose, require, scope_of
 from ..models import (
     PUBLISHED_STATUSES,
     Action,
@@ -27,11 +29,11 @@ from ..models import (
     ProposalStatus,
     Registration,
     ReviewKind,
-    Role,
     Source,
     Status,
     YearClosure,
 )
+from ..models.scoping import scope_for_user
 from . import audit
 from .errors import NotNow
 
@@ -72,12 +74,12 @@ def recipient_of(commendation):
 def rounds_for_user(user):
     """Rounds a user may see: those of areas containing theirs (to propose to) and those inside it."""
     rounds = CommendationRound.objects.select_related("area")
-    if user.is_superuser:
+    kind, area = scope_of(user)
+    if kind == EVERYTHING:
         return rounds
-    if not user.is_authenticated or user.role not in (Role.STAFF, Role.LEADER) or not user.area_id:
+    if kind != AREA:
         return rounds.none()
-    area = user.area
-    return rounds.filter(Q(area__in=_ancestor_ids(area)) | area.scope_q("area"))
+    return rounds.filter(area.containing_q("area") | area.scope_q("area"))
 
 
 def round_is_open(commendation_round, today=None):
@@ -85,14 +87,9 @@ def round_is_open(commendation_round, today=None):
     return commendation_round.opens_on <= today <= commendation_round.closes_on
 
 
-def check_may_create_round(user):
-    if not user.is_area_staff:
-        raise PermissionDenied(_("Chỉ cán bộ Ban Dân vận của một địa bàn mới được mở đợt khen thưởng."))
-
-
 def create_round(user, *, name, year_from, year_to, opens_on, closes_on):
     """A round of the user's own area, at that area's level."""
-    check_may_create_round(user)
+    require(may_create_round(user), may_create_round.refusal)
     if year_to < year_from:
         raise NotNow(_("“Đến năm” phải bằng hoặc sau “Từ năm”."))
     if closes_on < opens_on:
@@ -105,36 +102,22 @@ def create_round(user, *, name, year_from, year_to, opens_on, closes_on):
 
 # Proposals ------------------------------------------------------------------------------------
 
-def check_may_propose_to(user, commendation_round):
-    """Staff of an area propose to a round of the level right above, run by an area containing theirs."""
-    if not user.is_area_staff:
-        raise PermissionDenied(_("Chỉ cán bộ Ban Dân vận của địa bàn đề nghị mới được lập đề nghị khen thưởng."))
-    area = user.area
-    if (
-        commendation_round.level != level_above(area)
-        or commendation_round.area_id == area.pk
-        or not commendation_round.area.contains(area)
-    ):
-        raise PermissionDenied(
-            _("Địa bàn %(area)s không đề nghị lên đợt này: chỉ đề nghị lên đợt của cấp trên trực tiếp.")
-            % {"area": area}
-        )
+WRONG_ROUND = gettext_lazy("Địa bàn %(area)s không đề nghị lên đợt này: chỉ đề nghị lên đợt của cấp trên trực tiếp.")
 
 
-def _ancestor_ids(area):
-    """The areas containing `area` (itself excluded), in both structures."""
-    ids = {area.parent_id, area.province_id, area.district_id, area.current_province_id}
-    return [pk for pk in ids if pk and pk != area.pk]
+def require_may_propose(user, commendation_round):
+    require(may_propose(user), may_propose.refusal)
+    require(may_propose(user, commendation_round), WRONG_ROUND % {"area": user.area})
 
 
 def rounds_open_to(user, today=None):
-    """Open rounds the user may propose to: the level above, run by an area containing theirs."""
-    if not user.is_area_staff:
+    """Open rounds the user may propose to (`access.may_propose`): the level above, run by an area containing theirs."""
+    if not may_propose(user):
         return CommendationRound.objects.none()
     today = today or timezone.localdate()
     return CommendationRound.objects.filter(
-        area__in=_ancestor_ids(user.area), level=level_above(user.area), opens_on__lte=today, closes_on__gte=today,
-    )
+        user.area.containing_q("area"), level=level_above(user.area), opens_on__lte=today, closes_on__gte=today,
+    ).exclude(area=user.area)
 
 
 def has_exemplary_year_end(registration):
@@ -179,7 +162,7 @@ def check_votes(votes_for, votes_against, votes_present, vote_date, today=None):
 def propose(user, commendation_round, registration, *, justification, votes_for, votes_against, votes_present,
             vote_date, reason_without_exemplary="", today=None):
     """Record one proposal and a line in the registration's history."""
-    check_may_propose_to(user, commendation_round)
+    require_may_propose(user, commendation_round)
     if not Registration.objects.for_user(user).filter(pk=registration.pk).exists():
         raise PermissionDenied(_("Mô hình này không thuộc địa bàn của bạn."))
     if not round_is_open(commendation_round, today):
@@ -232,22 +215,24 @@ def propose(user, commendation_round, registration, *, justification, votes_for,
 
 
 def proposals_for_user(user):
-    """Proposals whose registration the user may see (the deciding area sees all of its round)."""
-    return Proposal.objects.filter(registration__in=Registration.objects.for_user(user)).select_related(
-        "round", "round__area", "registration", "registration__unit", "proposing_area"
-    )
+    """Proposals whose registration lies in the user's scope (the deciding area sees all of its round).
+
+    Unlike registrations, nothing here is public: an account without a role sees none.
+    """
+    proposals = Proposal.objects.select_related("round", "round__area", "registration", "registration__unit",
+                                                "proposing_area")
+    return scope_for_user(proposals, user, area_path="registration__area", unit_path="registration__unit")
 
 
 # Decisions ------------------------------------------------------------------------------------
 
-def may_decide(user, commendation_round):
-    return user.is_area_staff and user.area_id == commendation_round.area_id
+def require_may_decide(user, proposal):
+    require(may_decide(user, proposal.round), _("Chỉ cán bộ Ban Dân vận của %(area)s mới được quyết định đợt này.")
+            % {"area": proposal.round.area})
 
 
-def check_may_decide(user, proposal):
-    if not may_decide(user, proposal.round):
-        raise PermissionDenied(_("Chỉ cán bộ Ban Dân vận của %(area)s mới được quyết định đợt này.")
-                               % {"area": proposal.round.area})
+def _check_decider(user, proposal):
+    require_may_decide(user, proposal)
     if proposal.status != ProposalStatus.PENDING:
         raise NotNow(_("Đề nghị này đã được quyết định."))
 
@@ -292,7 +277,7 @@ def _close_proposal(proposal, user, **fields):
 
 def accept(user, proposal, *, form, decision_number, decision_date, authority, recipient_name="", today=None):
     """The deciding area commends the proposed model."""
-    check_may_decide(user, proposal)
+    _check_decider(user, proposal)
     _check_decision(form, proposal.round.level, decision_date, today)
     with transaction.atomic():
         _close_proposal(proposal, user, status=ProposalStatus.ACCEPTED)
@@ -306,7 +291,7 @@ def accept(user, proposal, *, form, decision_number, decision_date, authority, r
 
 
 def decline(user, proposal, *, note):
-    check_may_decide(user, proposal)
+    _check_decider(user, proposal)
     note = (note or "").strip()
     if not note:
         raise NotNow({"note": _("Hãy ghi lý do không khen thưởng.")})
@@ -322,10 +307,6 @@ def decline(user, proposal, *, note):
 
 # Direct entry ---------------------------------------------------------------------------------
 
-def check_may_enter_directly(user):
-    if not user.is_area_staff:
-        raise PermissionDenied(_("Chỉ cán bộ Ban Dân vận mới được nhập khen thưởng."))
-
 
 def registrations_for_direct_entry(user, today=None):
     """Approved models of past years in the user's scope: those a paper decision may be recorded for."""
@@ -340,7 +321,7 @@ def registrations_for_direct_entry(user, today=None):
 def enter_directly(user, registration, *, form, level, decision_number, decision_date, authority,
                    recipient_name="", today=None):
     """Record a past year's commendation decided on paper, outside any round."""
-    check_may_enter_directly(user)
+    require(may_enter_commendations(user), may_enter_commendations.refusal)
     if not Registration.objects.for_user(user).filter(pk=registration.pk).exists():
         raise PermissionDenied(_("Mô hình này không thuộc địa bàn của bạn."))
     today = today or timezone.localdate()
@@ -364,6 +345,8 @@ def enter_directly(user, registration, *, form, level, decision_number, decision
 
 
 def commendations_for_user(user):
-    return Commendation.objects.filter(registration__in=Registration.objects.for_user(user)).select_related(
-        "form", "registration", "registration__unit", "registration__area"
-    )
+    """Commendations whose registration lies in the user's scope; none for an account without a role,
+    whose certificates answer as if they did not exist."""
+    commendations = Commendation.objects.select_related("form", "registration", "registration__unit",
+                                                        "registration__area")
+    return scope_for_user(commendations, user, area_path="registration__area", unit_path="registration__unit")

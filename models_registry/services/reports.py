@@ -415,17 +415,3 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
         legacy_areas=legacy_areas,
     )
 
-
-def area_within(outer, inner):
-    """Whether `inner` lies in `outer` (None: the whole country); mirrors AdminArea.scope_q without a query."""
-    if outer is None:
-        return True
-    if outer.structure == Structure.CURRENT:
-        column = "current_province_id" if outer.level == AreaLevel.PROVINCE else "current_commune_id"
-    elif outer.level == AreaLevel.PROVINCE:
-        column = "province_id"
-    elif outer.level == AreaLevel.DISTRICT:
-        column = "district_id"
-    else:
-        return inner.pk == outer.pk
-    return getattr(inner, column) == outer.pk

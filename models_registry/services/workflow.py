@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..access import is_owner, may_close_year, may_enter_for_units, may_review, require
 from ..models import (
     Action,
     Attachment,
@@ -23,7 +24,6 @@ from ..models import (
     ReviewKind,
     Source,
     Status,
-    Unit,
     YearClosure,
 )
 from . import audit
@@ -45,20 +45,6 @@ TRACKED_FIELDS = (
     "houses", "households_out_of_poverty", "results", "outcome",
 )
 
-
-def is_reviewer(user):
-    return user.is_superuser or user.is_area_staff
-
-
-def is_owner(user, registration):
-    return user.is_unit_account and registration.unit_id == user.unit_id
-
-
-def is_reviewer_of(user, registration):
-    """Staff whose area holds the registration, or an administrator."""
-    if user.is_superuser:
-        return True
-    return user.is_area_staff and Registration.objects.for_user(user).filter(pk=registration.pk).exists()
 
 
 def is_year_closed(registration):
@@ -94,7 +80,7 @@ class Permissions:
 def permissions_for(user, registration):
     locked = is_year_closed(registration)
     status = registration.status
-    is_reviewer_here = is_reviewer_of(user, registration)
+    is_reviewer_here = may_review(user, registration)
     is_owner_here = is_owner(user, registration)
     writable = user.is_superuser or not locked
     reviewer = is_reviewer_here and writable
@@ -113,10 +99,6 @@ def permissions_for(user, registration):
         reviewer=is_reviewer_here,
     )
 
-
-def require(allowed, message):
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _locked_message(registration):
@@ -188,8 +170,7 @@ def return_with_reason(user, registration, reason, *, version=None, source=Sourc
 def create(user, registration, *, source=Source.PORTAL):
     """Save a new registration for a unit the user answers for (its own, or one inside a staff's area)."""
     require(
-        user.is_superuser or is_owner(user, registration)
-        or (user.is_area_staff and Unit.objects.for_user(user).filter(pk=registration.unit_id).exists()),
+        is_owner(user, registration) or may_enter_for_units(user, registration.unit),
         _("Bạn không được đăng ký mô hình cho đơn vị này."),
     )
     if YearClosure.objects.covering(registration.unit.area, registration.year).exists() and not user.is_superuser:
@@ -325,9 +306,6 @@ def _complete(user, registration, outcome, source):
                 action=Action.COMPLETED, source=source, extra={"outcome": outcome},
                 changes={"outcome": [registration.outcome, outcome]})
 
-
-def may_close_year(user, area):
-    return user.is_superuser or (user.is_area_staff and user.area_id == area.pk)
 
 
 def close_year(user, area, year):

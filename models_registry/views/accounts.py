@@ -3,16 +3,17 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import views as auth_views
 from django.urls import reverse, reverse_lazy
 
+from ..access import is_unit_account, may_review, may_view_reports
 from ..forms.accounts import LoginForm
 
 
 def landing_url(user):
     """Where a user starts after signing in: their own workspace."""
-    if user.is_unit_account:
+    if is_unit_account(user):
         return reverse("unit_portal_home")
-    if user.is_superuser or user.is_area_staff:
+    if may_review(user):
         return reverse("staff_home")
-    if user.is_area_leader:
+    if may_view_reports(user):
         return "/bao-cao/"
     return "/"
 

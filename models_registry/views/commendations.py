@@ -5,7 +5,6 @@ models_registry.services.commendations refuse forbidden actions (→ 403) and ba
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -14,6 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..access import (
+    may_create_round,
+    may_decide,
+    may_enter_commendations,
+    may_propose,
+    may_use_workspace,
+    role_required,
+)
 from ..certificates import certificate_for, render_pdf
 from ..commendation_import import COLUMNS, ImportFailed, import_commendations
 from ..filters import parse_id
@@ -26,16 +33,12 @@ from ..forms.commendations import (
     RegistrationSearchForm,
     RoundForm,
 )
-from ..models import CommendationForm, Level, ProposalStatus, Registration, Role
+from ..models import CommendationForm, Level, ProposalStatus, Registration
 from ..services import commendations as rules
 from ..text import fold
 
 PAGE_SIZE = 50
 
-
-def _check_workspace(user):
-    if not (user.is_superuser or (user.role in (Role.STAFF, Role.LEADER) and user.area_id)):
-        raise PermissionDenied(_("Trang này dành cho cán bộ Ban Dân vận và lãnh đạo."))
 
 
 def get_round_for_user(user, pk):
@@ -61,9 +64,8 @@ def _apply_errors(form, error):
         form.add_error(None, error)
 
 
-@login_required
+@role_required(may_use_workspace)
 def round_list(request):
-    _check_workspace(request.user)
     today = timezone.localdate()
     rounds = rules.rounds_for_user(request.user).annotate(
         proposal_count=Count("proposals"),
@@ -74,13 +76,12 @@ def round_list(request):
         "rounds": rounds,
         "today": today,
         "proposable": proposable,
-        "can_create": request.user.is_area_staff,
+        "can_create": may_create_round(request.user),
     })
 
 
-@login_required
+@role_required(may_create_round)
 def round_create(request):
-    rules.check_may_create_round(request.user)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,31 +98,25 @@ def round_create(request):
     })
 
 
-@login_required
+@role_required(may_use_workspace)
 def round_detail(request, pk):
-    _check_workspace(request.user)
     commendation_round = get_round_for_user(request.user, pk)
     proposals = rules.proposals_for_user(request.user).filter(round=commendation_round).select_related(
         "commendation", "commendation__form"
     ).order_by("status", "registration__name")
-    try:
-        rules.check_may_propose_to(request.user, commendation_round)
-        may_propose = rules.round_is_open(commendation_round)
-    except PermissionDenied:
-        may_propose = False
     return render(request, "commendations/round_detail.html", {
         "round": commendation_round,
         "proposals": proposals,
         "is_open": rules.round_is_open(commendation_round),
-        "may_propose": may_propose,
-        "may_decide": rules.may_decide(request.user, commendation_round),
+        "may_propose": may_propose(request.user, commendation_round) and rules.round_is_open(commendation_round),
+        "may_decide": may_decide(request.user, commendation_round),
     })
 
 
-@login_required
+@role_required(may_propose)
 def proposal_create(request, pk):
     commendation_round = get_round_for_user(request.user, pk)
-    rules.check_may_propose_to(request.user, commendation_round)
+    rules.require_may_propose(request.user, commendation_round)
     registrations = rules.proposable_registrations(request.user, commendation_round)
     chosen = parse_id(request.GET.get("mo-hinh"))
     initial = {"registration": chosen} if chosen else {}
@@ -151,8 +146,8 @@ def proposal_create(request, pk):
 
 def _proposal_page(request, proposal, accept_form=None, decline_form=None, status=200):
     registration = proposal.registration
-    may_decide = rules.may_decide(request.user, proposal.round) and proposal.status == ProposalStatus.PENDING
-    if may_decide:
+    deciding = may_decide(request.user, proposal.round) and proposal.status == ProposalStatus.PENDING
+    if deciding:
         accept_form = accept_form or AcceptForm(level=proposal.round.level, initial={
             "authority": proposal.round.area.get_commission_name(),
             "decision_date": timezone.localdate(),
@@ -164,25 +159,25 @@ def _proposal_page(request, proposal, accept_form=None, decline_form=None, statu
         "assessments": registration.assessments.select_related("criterion").order_by("criterion__order"),
         "reviews": registration.reviews.all(),
         "exemplary": rules.has_exemplary_year_end(registration),
-        "may_decide": may_decide,
+        "may_decide": deciding,
         "accept_form": accept_form,
         "decline_form": decline_form,
         "commendation": getattr(proposal, "commendation", None),
     }, status=status)
 
 
-@login_required
+@role_required(may_use_workspace)
 def proposal_detail(request, pk):
-    _check_workspace(request.user)
     return _proposal_page(request, get_proposal_for_user(request.user, pk))
 
 
 def _decision_target(request, pk):
-    """The proposal to decide on, or a redirect when it is already decided."""
+    """The proposal to decide on, or a redirect when it is already decided.
+
+    Outside the user's scope it answers 404 like a missing id; in scope but another area's round, 403.
+    """
     proposal = get_proposal_for_user(request.user, pk)
-    if not rules.may_decide(request.user, proposal.round):
-        raise PermissionDenied(_("Chỉ cán bộ Ban Dân vận của %(area)s mới được quyết định đợt này.")
-                               % {"area": proposal.round.area})
+    rules.require_may_decide(request.user, proposal)
     if proposal.status != ProposalStatus.PENDING:
         messages.error(request, _("Đề nghị này đã được quyết định."))
         return proposal, redirect("commendations-proposal-detail", pk=proposal.pk)
@@ -190,7 +185,7 @@ def _decision_target(request, pk):
 
 
 @require_POST
-@login_required
+@role_required(may_decide)
 def proposal_accept(request, pk):
     proposal, done = _decision_target(request, pk)
     if done:
@@ -208,7 +203,7 @@ def proposal_accept(request, pk):
 
 
 @require_POST
-@login_required
+@role_required(may_decide)
 def proposal_decline(request, pk):
     proposal, done = _decision_target(request, pk)
     if done:
@@ -225,9 +220,8 @@ def proposal_decline(request, pk):
     return _proposal_page(request, proposal, decline_form=form, status=400)
 
 
-@login_required
+@role_required(may_use_workspace)
 def commendation_list(request):
-    _check_workspace(request.user)
     commendations = rules.commendations_for_user(request.user).order_by("-decision_date", "pk")
     year = parse_id(request.GET.get("nam"))
     level = request.GET.get("cap", "")
@@ -244,13 +238,12 @@ def commendation_list(request):
         "levels": Level.choices,
         "forms": CommendationForm.objects.all(),
         "selected": {"nam": year or "", "cap": level, "hinh_thuc": form_code},
-        "can_enter": request.user.is_area_staff,
+        "can_enter": may_enter_commendations(request.user),
     })
 
 
-@login_required
+@role_required(may_enter_commendations)
 def direct_entry(request):
-    rules.check_may_enter_directly(request.user)
     chosen = parse_id(request.GET.get("mo-hinh"))
     if chosen is None:
         search = RegistrationSearchForm(request.GET or None)
@@ -279,9 +272,8 @@ def direct_entry(request):
     return render(request, "commendations/direct_entry.html", {"form": form, "registration": registration})
 
 
-@login_required
+@role_required(may_enter_commendations)
 def import_file(request):
-    rules.check_may_enter_directly(request.user)
     form = CommendationImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():

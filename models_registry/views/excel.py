@@ -9,8 +9,6 @@ import os
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import importing
+from ..access import may_export, may_import, role_required
 from ..filters import filter_registrations, filter_units
 from ..forms.excel import UploadForm
 from ..models import ImportBatch, Registration, Unit
@@ -28,16 +27,6 @@ SESSION_KEY = "excel_uploads"
 KEEP_PENDING = 3
 SLUGS = {"dang-ky": ImportBatch.Kind.REGISTRATIONS, "don-vi": ImportBatch.Kind.UNITS}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _check_can_import(user):
-    if not (user.is_superuser or user.is_area_staff):
-        raise PermissionDenied
-
-
-def _check_can_export(user):
-    if not (user.is_superuser or user.is_area_staff or user.is_area_leader):
-        raise PermissionDenied
 
 
 def _pending(request):
@@ -69,9 +58,8 @@ def _run(request, upload, write):
 
 
 @require_GET
-@login_required
+@role_required(may_import)
 def index(request):
-    _check_can_import(request.user)
     batches = ImportBatch.objects.select_related("created_by")
     if not request.user.is_superuser:
         batches = batches.filter(created_by=request.user)
@@ -85,9 +73,8 @@ def _limits():
 
 
 @require_POST
-@login_required
+@role_required(may_import)
 def upload(request):
-    _check_can_import(request.user)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "excel/index.html", {"form": form, "batches": [], "limits": _limits()}, status=400)
@@ -125,9 +112,8 @@ def _remove_abandoned(user):
 
 
 @require_GET
-@login_required
+@role_required(may_import)
 def preview(request, token):
-    _check_can_import(request.user)
     upload = _get_upload(request, token)
     report = _run(request, upload, write=False)
     return _render_preview(request, token, report)
@@ -145,9 +131,8 @@ def _render_preview(request, token, report):
 
 
 @require_POST
-@login_required
+@role_required(may_import)
 def confirm(request, token):
-    _check_can_import(request.user)
     upload = _get_upload(request, token)
     report = _run(request, upload, write=True)
     if not report.written:
@@ -159,9 +144,8 @@ def confirm(request, token):
 
 
 @require_POST
-@login_required
+@role_required(may_import)
 def cancel(request, token):
-    _check_can_import(request.user)
     _get_upload(request, token)
     _forget(request, token)
     messages.info(request, _("Đã hủy tệp tải lên; không có dữ liệu nào được nhập."))
@@ -169,9 +153,8 @@ def cancel(request, token):
 
 
 @require_GET
-@login_required
+@role_required(may_import)
 def template(request, what):
-    _check_can_import(request.user)
     kind = SLUGS.get(what)
     if kind is None:
         raise Http404
@@ -182,9 +165,8 @@ def template(request, what):
 
 
 @require_GET
-@login_required
+@role_required(may_export)
 def export(request, what, fmt):
-    _check_can_export(request.user)
     if what not in SLUGS or fmt not in ("xlsx", "csv"):
         raise Http404
     if SLUGS[what] == ImportBatch.Kind.REGISTRATIONS:

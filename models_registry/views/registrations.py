@@ -2,18 +2,16 @@
 actions both sides take on it (edit, submit, upload evidence, report results)."""
 import datetime
 import re
-from functools import partial, wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ..access import is_unit_account, may_review, may_use_workspace, role_required
 from ..filters import parse_id
 from ..forms.registration import AttachmentForm, RegistrationForm, ResultsForm
 from ..models import (
@@ -46,25 +44,9 @@ URLS = {
 }
 
 
-def role_required(allowed, message):
-    """A view decorator: signed-in users for whom `allowed(user)` holds; anyone else gets 403."""
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not allowed(request.user):
-                raise PermissionDenied(message)
-            return view(request, *args, **kwargs)
-        return wrapped
-    return decorator
-
-
-unit_required = role_required(lambda user: user.is_unit_account, gettext_lazy("Trang này dành cho tài khoản đơn vị."))
-# Staff, leaders (read-only) and administrators.
-workspace_required = role_required(lambda user: user.is_superuser or user.is_area_staff or user.is_area_leader,
-                                   gettext_lazy("Trang này dành cho cán bộ Ban Dân vận."))
-# Staff and administrators: leaders may look but not act.
-reviewer_required = role_required(workflow.is_reviewer, gettext_lazy("Tài khoản của bạn chỉ có quyền xem."))
+unit_required = role_required(is_unit_account)
+workspace_required = role_required(may_use_workspace)
+reviewer_required = role_required(may_review)
 
 
 def get_registration_for_user(user, pk):
@@ -256,15 +238,60 @@ def download_attachment(request, pk):
 
 
 # Views wired to URLs: the workspace decides which role guard applies.
-unit_detail = unit_required(partial(registration_page, workspace=UNIT))
-unit_edit = unit_required(partial(edit_registration, workspace=UNIT))
-unit_results = unit_required(partial(report_results, workspace=UNIT))
-unit_submit = require_POST(unit_required(partial(submit_registration, workspace=UNIT)))
-unit_upload = require_POST(unit_required(partial(upload_attachment, workspace=UNIT)))
-unit_attachment = unit_required(download_attachment)
+@role_required(is_unit_account)
+def unit_detail(request, pk):
+    return registration_page(request, pk, UNIT)
 
-staff_detail = workspace_required(partial(registration_page, workspace=STAFF))
-staff_results = reviewer_required(partial(report_results, workspace=STAFF))
-staff_submit = require_POST(reviewer_required(partial(submit_registration, workspace=STAFF)))
-staff_upload = require_POST(reviewer_required(partial(upload_attachment, workspace=STAFF)))
-staff_attachment = workspace_required(download_attachment)
+
+@role_required(is_unit_account)
+def unit_edit(request, pk):
+    return edit_registration(request, pk, UNIT)
+
+
+@role_required(is_unit_account)
+def unit_results(request, pk):
+    return report_results(request, pk, UNIT)
+
+
+@require_POST
+@role_required(is_unit_account)
+def unit_submit(request, pk):
+    return submit_registration(request, pk, UNIT)
+
+
+@require_POST
+@role_required(is_unit_account)
+def unit_upload(request, pk):
+    return upload_attachment(request, pk, UNIT)
+
+
+@role_required(is_unit_account)
+def unit_attachment(request, pk):
+    return download_attachment(request, pk)
+
+
+@role_required(may_use_workspace)
+def staff_detail(request, pk):
+    return registration_page(request, pk, STAFF)
+
+
+@role_required(may_review)
+def staff_results(request, pk):
+    return report_results(request, pk, STAFF)
+
+
+@require_POST
+@role_required(may_review)
+def staff_submit(request, pk):
+    return submit_registration(request, pk, STAFF)
+
+
+@require_POST
+@role_required(may_review)
+def staff_upload(request, pk):
+    return upload_attachment(request, pk, STAFF)
+
+
+@role_required(may_use_workspace)
+def staff_attachment(request, pk):
+    return download_attachment(request, pk)

@@ -7,8 +7,6 @@ the viewer's scope answers 404, so the parameters can never widen what a leader 
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
@@ -19,6 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ..access import may_view_reports, role_required
 from ..filters import filter_registrations, parse_id
 from ..forms.reports import PeriodForm
 from ..models import (
@@ -29,7 +28,6 @@ from ..models import (
     Level,
     Outcome,
     Registration,
-    Role,
     Status,
     Structure,
     Unit,
@@ -40,7 +38,6 @@ from ..report_tables import headline, link_tables, missing_units_table, report_t
 from ..services.reports import (
     COUNTED_Q,
     MISSING_UNITS_ON_PAGE,
-    area_within,
     build_report,
     cached_report,
     registered_in,
@@ -51,13 +48,6 @@ from ..services.reports import (
 LIST_PAGE_SIZE = 50
 # List filters the drill-down links add on top of the report's area and period.
 LIST_FILTERS = ("linh-vuc", "cap", "trang-thai", "loai-don-vi", "loai-dien-hinh", "don-vi")
-
-
-def require_report_viewer(user):
-    """Staff and leaders of an area, and superusers, see reports; anyone else is refused."""
-    if user.is_superuser or (user.role in (Role.STAFF, Role.LEADER) and user.area_id):
-        return
-    raise PermissionDenied(_("Tài khoản này không xem được báo cáo."))
 
 
 def resolve_area(params, base_area):
@@ -71,7 +61,7 @@ def resolve_area(params, base_area):
         .select_related("province", "district", "current_province", "current_commune")
         .first()
     )
-    if area is None or not area_within(base_area, area):
+    if area is None or not (base_area is None or base_area.contains(area)):
         raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
     return area
 
@@ -85,7 +75,7 @@ def breadcrumbs(base_area, area, report_url, period_params):
             getattr(area, name) for name in ("province", "district")
             if getattr(area, f"{name}_id") not in (None, area.pk)
         ]
-    visible = [a for a in chain + [area] if a is not None and area_within(base_area, a)]
+    visible = [a for a in chain + [area] if a is not None and (base_area is None or base_area.contains(a))]
     if base_area is not None and base_area not in visible:
         visible.insert(0, base_area)
     crumbs = [(_("Toàn quốc"), build_url(report_url, period_params))] if base_area is None else []
@@ -169,7 +159,6 @@ def report_page(request, *, base_area, registrations, units, counted_q, public, 
 
 
 def viewer_scope(request):
-    require_report_viewer(request.user)
     user = request.user
     base_area = user.area if user.area_id else None
     return (
@@ -180,7 +169,7 @@ def viewer_scope(request):
 
 
 @require_GET
-@login_required
+@role_required(may_view_reports)
 def dashboard(request):
     base_area, registrations, units = viewer_scope(request)
     return report_page(
@@ -271,7 +260,7 @@ def list_page(request, *, base_area, registrations, counted_q, public, report_ur
 
 
 @require_GET
-@login_required
+@role_required(may_view_reports)
 def missing_units(request):
     """The units of an area with no registration in a year (optionally of one kind of unit)."""
     base_area, registrations, units = viewer_scope(request)
@@ -299,7 +288,7 @@ def missing_units(request):
 
 
 @require_GET
-@login_required
+@role_required(may_view_reports)
 def registration_list(request):
     base_area, registrations, _units = viewer_scope(request)
     return list_page(
@@ -341,7 +330,7 @@ def invalid_export(form):
 
 
 @require_GET
-@login_required
+@role_required(may_view_reports)
 def export_xlsx(request):
     area, period, report, tables = export_report(request)
     if report is None:
@@ -355,7 +344,7 @@ def export_xlsx(request):
 
 
 @require_GET
-@login_required
+@role_required(may_view_reports)
 def export_csv(request):
     area, period, report, tables = export_report(request)
     if report is None:

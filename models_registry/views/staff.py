@@ -2,7 +2,6 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..access import may_close_year, may_review, may_use_workspace, role_required
 from ..filters import filter_registrations, filter_units, parse_id
 from ..forms.registration import RegistrationForm, staff_units
 from ..forms.staff import (
@@ -28,8 +28,6 @@ from .registrations import (
     create_registration,
     edit_registration,
     get_registration_for_user,
-    reviewer_required,
-    workspace_required,
 )
 
 LIST_COLUMNS = ("unit", "area", "unit_kind")
@@ -38,7 +36,7 @@ CHOOSER_LIMIT = 50
 REVIEW_KINDS = {"so-ket": ReviewKind.MID_YEAR, "tong-ket": ReviewKind.YEAR_END}
 
 
-@workspace_required
+@role_required(may_use_workspace)
 def home(request):
     """The queue: submitted registrations waiting for a decision, oldest first, with counts by status."""
     visible = Registration.objects.for_user(request.user)
@@ -53,11 +51,11 @@ def home(request):
         "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
         "year_total": sum(counts.values()),
         "area": request.user.area,
-        "can_act": workflow.is_reviewer(request.user),
+        "can_act": may_review(request.user),
     })
 
 
-@workspace_required
+@role_required(may_use_workspace)
 def registration_list(request):
     visible = Registration.objects.for_user(request.user)
     registrations = filter_registrations(visible, request.GET).select_related(*LIST_COLUMNS).order_by(
@@ -69,7 +67,7 @@ def registration_list(request):
         "page": page,
         "filter_form": RegistrationFilterForm(request.GET or None, unit_kinds=UnitKind.objects.select_related("parent")),
         "query": query.urlencode(),
-        "can_act": workflow.is_reviewer(request.user),
+        "can_act": may_review(request.user),
     })
 
 
@@ -84,7 +82,7 @@ def unit_chooser(request, units, *, title, cancel_url):
     })
 
 
-@reviewer_required
+@role_required(may_review)
 def registration_create(request):
     units = staff_units(request.user)
     unit = units.filter(pk=parse_id(request.GET.get("don-vi"))).first()
@@ -101,7 +99,7 @@ def registration_create(request):
     })
 
 
-@reviewer_required
+@role_required(may_review)
 def registration_edit(request, pk):
     registration = get_registration_for_user(request.user, pk)
     units = staff_units(request.user, registration.unit_id)
@@ -113,7 +111,7 @@ def registration_edit(request, pk):
 
 
 @require_POST
-@reviewer_required
+@role_required(may_review)
 def accept(request, pk):
     registration = get_registration_for_user(request.user, pk)
     try:
@@ -128,7 +126,7 @@ def accept(request, pk):
     return redirect("staff_registration", registration.pk)
 
 
-@reviewer_required
+@role_required(may_review)
 def return_registration(request, pk):
     registration = get_registration_for_user(request.user, pk)
     workflow.require(workflow.permissions_for(request.user, registration).return_,
@@ -146,7 +144,7 @@ def return_registration(request, pk):
     return render(request, "staff/return.html", {"form": form, "registration": registration})
 
 
-@reviewer_required
+@role_required(may_review)
 def assess(request, pk):
     registration = get_registration_for_user(request.user, pk)
     workflow.require(workflow.permissions_for(request.user, registration).assess,
@@ -166,7 +164,7 @@ def assess(request, pk):
     })
 
 
-@reviewer_required
+@role_required(may_review)
 def review(request, pk, kind):
     if kind not in REVIEW_KINDS:
         raise Http404
@@ -192,11 +190,9 @@ def review(request, pk, kind):
     })
 
 
-@reviewer_required
+@role_required(may_close_year)
 def close_year(request):
     user = request.user
-    if not (user.is_superuser or user.is_area_staff):
-        raise PermissionDenied(_("Chỉ cán bộ của một địa bàn mới khóa sổ được."))
     form = close_year_form(request.POST or None, user)
     if request.method == "POST" and form.is_valid():
         area = form.cleaned_data.get("area") or user.area

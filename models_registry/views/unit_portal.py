@@ -5,13 +5,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ..access import is_unit_account, role_required
 from ..filters import parse_id
 from ..forms.registration import RegistrationForm, prefill_from
 from ..models import Registration
-from .registrations import UNIT, create_registration, get_registration_for_user, unit_required
+from .registrations import UNIT, create_registration, get_registration_for_user
 
 
-@unit_required
+@role_required(is_unit_account)
 def home(request):
     unit = request.user.unit
     this_year = datetime.date.today().year
@@ -35,7 +36,7 @@ def home(request):
     })
 
 
-@unit_required
+@role_required(is_unit_account)
 def create(request):
     unit = request.user.unit
     this_year = datetime.date.today().year
