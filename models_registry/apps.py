@@ -7,7 +7,7 @@ class ModelsRegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import freshness
+        from . import freshness, signin  # noqa: F401  (signin: its sign-in receiver)
         from .models import (
             AdminArea,
             AreaSuccessor,

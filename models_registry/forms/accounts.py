@@ -1,6 +1,8 @@
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 
 class BoundedUsernameMixin:
@@ -14,9 +16,22 @@ class BoundedUsernameMixin:
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
-class LoginForm(BoundedUsernameMixin, AuthenticationForm):
+class OneTimePasswordMixin:
+    """A one-time password that has expired no longer signs in (models_registry/signin.py spends
+    it at the sign-in it allows)."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.one_time_password_expired:
+            raise ValidationError(
+                _("Mật khẩu một lần này đã hết hạn. Hãy bấm “Quên mật khẩu?” để cán bộ phụ trách cấp lại."),
+                code="one_time_password_expired",
+            )
+
+
+class LoginForm(BoundedUsernameMixin, OneTimePasswordMixin, AuthenticationForm):
     pass
 
 
-class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
+class AdminLoginForm(BoundedUsernameMixin, OneTimePasswordMixin, AdminAuthenticationForm):
     pass

@@ -1,4 +1,4 @@
-from .accounts import User
+from .accounts import PasswordResetRequest, User
 from .areas import AdminArea, AreaLevel, AreaSuccessor, Structure
 from .attachments import Attachment
 from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, ReviewKind, Role, Status
@@ -15,6 +15,7 @@ __all__ = [
     "AdminArea",
     "AreaLevel",
     "AreaSuccessor",
+from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, LineageSource
     "Attachment",
     "Commendation",
     "CommendationForm",
@@ -45,3 +46,9 @@ __all__ = [
     "User",
     "YearClosure",
 ]
+    "PasswordResetRequest",
+    "AccountFate",
+    "LineageEvent",
+    "LineageKind",
+    "LineageLink",
+    "LineageSource",

@@ -64,6 +64,14 @@ class Registration(models.Model):
         _("loại điển hình"), max_length=12, choices=ExemplarKind.choices, default=ExemplarKind.COLLECTIVE
     )
     person_name = models.CharField(_("họ tên"), max_length=120, blank=True, help_text=_("Với điển hình cá nhân."))
+    def continuable_by(self, unit, year):
+        """Earlier models that `unit` may continue in `year`: its own, and those of the units it
+        succeeds (merged or split into it), so a merged unit carries on its predecessors' work."""
+        from .lineage import predecessor_ids
+
+        units = {unit.pk} | predecessor_ids([unit.pk])
+        return self.filter(unit__in=units, year__lt=year).exclude(status=Status.WITHDRAWN)
+
     person_position = models.CharField(_("chức vụ"), max_length=160, blank=True)
     is_new = models.BooleanField(_("xây dựng mới"), default=True, help_text=_("Bỏ chọn nếu củng cố, nâng cao mô hình đã có."))
     continues = models.ForeignKey(

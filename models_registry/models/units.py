@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..freshness import NotifyingQuerySet
@@ -40,6 +41,10 @@ class UnitQuerySet(NotifyingQuerySet):
 
         return scope_for_user(self, user, area_path="area", unit_path="pk")
 
+    def in_operation_on(self, day):
+        """Units open on `day`: opened by then (or with no opening on record) and not yet closed."""
+        return self.filter(Q(opened_on=None) | Q(opened_on__lte=day), Q(closed_on=None) | Q(closed_on__gt=day))
+
 
 class Unit(models.Model):
     code = models.CharField(_("mã đơn vị"), max_length=30, unique=True)
@@ -52,6 +57,15 @@ class Unit(models.Model):
     level = models.CharField(_("cấp"), max_length=12, choices=Level.choices, default=Level.GRASSROOTS)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    opened_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("ngày giải thể"), null=True, blank=True,
+        help_text=_("Từ ngày này đơn vị không còn hoạt động (sáp nhập, chia tách); xem các đơn vị kế thừa."),
+    )
+    import_batch = models.ForeignKey(
+        "models_registry.ImportBatch", models.SET_NULL, null=True, blank=True, related_name="units",
+        verbose_name=_("tạo bởi đợt nhập"),
+    )
 
     objects = UnitQuerySet.as_manager()
 

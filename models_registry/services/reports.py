@@ -10,6 +10,7 @@ The caller passes the registrations and units the viewer may see
 whole country) and a period; the area narrows both through `AdminArea.scope_q`,
 which rolls pre-2025 areas up into today's when the area is a current one.
 """
+import datetime
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..freshness import copy_key
@@ -245,7 +247,11 @@ def registered_in(registrations, year):
     return Q(pk__in=registrations.filter(year=year).values("unit_id"))
 
 
-def units_without_registration(units, registered):
+def units_without_registration(units, registered, year=None):
+    """Units with nothing `registered`; with `year`, only those still open at its end (or today,
+    for the current year): a unit dissolved by a merge is no longer missing after its closing date."""
+    if year is not None:
+        units = units.in_operation_on(min(datetime.date(year, 12, 31), timezone.localdate()))
     return units.exclude(registered).select_related("area", "kind__parent").order_by("area__name", "name")
 
 
@@ -340,7 +346,7 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     # `missing_limit` None lists them all (exports), 0 skips the list (pages that link to it instead).
     missing = []
     if missing_limit != 0:
-        missing_units = units_without_registration(units, registered_this_year)
+        missing_units = units_without_registration(units, registered_this_year, this_year)
         missing = list(missing_units[:missing_limit] if missing_limit else missing_units)
 
     # 1 query: last year's models carried on this year, or dropped.

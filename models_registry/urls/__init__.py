@@ -9,6 +9,8 @@ urlpatterns = [
     path("tai-khoan/", include("models_registry.urls.accounts")),
     path("don-vi/", include("models_registry.urls.unit_portal")),
     path("quan-ly/", include("models_registry.urls.staff")),
+    path("quan-ly/tai-khoan/", include("models_registry.urls.account_management")),
+    path("quan-ly/don-vi/", include("models_registry.urls.lineage")),
     path("quan-ly/excel/", include("models_registry.urls.excel")),
     path("quan-ly/khen-thuong/", include("models_registry.urls.commendations")),
     path("bao-cao/", include("models_registry.urls.reports")),

@@ -274,7 +274,7 @@ def missing_units(request):
     kind = UnitKind.objects.filter(code=request.GET.get("loai-don-vi", "")).first()
     if kind is not None:
         units = units.filter(Q(kind=kind) | Q(kind__parent=kind))
-    page = Paginator(units_without_registration(units, registered_in(registrations, year)), LIST_PAGE_SIZE).get_page(
+    page = Paginator(units_without_registration(units, registered_in(registrations, year), year), LIST_PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
     context.update(

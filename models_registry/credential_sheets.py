@@ -1,0 +1,112 @@
+"""Credentials sheets: one slip per account to cut out and hand to the unit (PDF), and the same
+lines as a spreadsheet (.xlsx). Made from the credentials the moment they are created; the
+passwords are stored nowhere else (models_registry/views/account_management.py).
+
+The PDF embeds DejaVu Serif from static/fonts/ like the certificates (certificates.py).
+"""
+import io
+
+import openpyxl
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .certificates import FONT_DIR, FONT_FAMILY, FONT_FILES, INK, RED
+from .resources import neutralise
+
+# A4 portrait: two columns of five slips.
+PAGE_W, PAGE_H, MARGIN = 210, 297, 8
+COLUMNS, ROWS = 2, 5
+SLIP_W = (PAGE_W - 2 * MARGIN) / COLUMNS
+SLIP_H = (PAGE_H - 2 * MARGIN) / ROWS
+PAD = 5
+GREY = (108, 117, 125)
+HEADERS = ("Đơn vị", "Mã đơn vị", "Địa bàn", "Tên đăng nhập", "Mật khẩu một lần", "Hết hạn")
+
+
+def _date(value):
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%d/%m/%Y")
+
+
+def _fit_lines(pdf, width, text, height, limit):
+    lines = pdf.multi_cell(width, height, text, dry_run=True, output=MethodReturnValue.LINES)
+    if len(lines) > limit:
+        lines = lines[:limit]
+        lines[-1] = lines[-1].rstrip()[:-1] + "…"
+    return "\n".join(lines)
+
+
+def _slip(pdf, x, y, credential, login_url):
+    pdf.set_draw_color(*GREY)
+    pdf.set_line_width(0.2)
+    with pdf.local_context():
+        pdf.set_dash_pattern(dash=2, gap=1.5)
+        pdf.rect(x, y, SLIP_W, SLIP_H)
+    inner = SLIP_W - 2 * PAD
+    pdf.set_text_color(*RED)
+    pdf.set_font(FONT_FAMILY, "B", 7.5)
+    pdf.set_xy(x + PAD, y + PAD)
+    pdf.cell(inner, 4, "CỔNG THÔNG TIN “DÂN VẬN KHÉO” · PHIẾU TÀI KHOẢN", new_x="LEFT", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT_FAMILY, "B", 10.5)
+    pdf.ln(1)
+    pdf.multi_cell(inner, 5, _fit_lines(pdf, inner, credential.unit_name, 5, 2), new_x="LEFT", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, "", 8)
+    pdf.set_text_color(*GREY)
+    detail = " · ".join(part for part in (credential.unit_code and f"Mã {credential.unit_code}", credential.area_name)
+                        if part)
+    pdf.cell(inner, 4.5, _fit_lines(pdf, inner, detail, 4.5, 1), new_x="LEFT", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.set_xy(x + PAD, y + 26)
+    for label, value in (("Tên đăng nhập:", credential.username), ("Mật khẩu một lần:", credential.password)):
+        pdf.set_font(FONT_FAMILY, "", 9)
+        pdf.cell(31, 6.5, label)
+        pdf.set_font(FONT_FAMILY, "B", 12)
+        pdf.cell(inner - 31, 6.5, value, new_x="LEFT", new_y="NEXT")
+        pdf.set_x(x + PAD)
+    pdf.set_font(FONT_FAMILY, "I", 7.5)
+    pdf.set_text_color(*GREY)
+    pdf.set_xy(x + PAD, y + SLIP_H - PAD - 10)
+    pdf.multi_cell(inner, 3.4, (
+        f"Đăng nhập tại {login_url} trước ngày {_date(credential.expires_at)}. Mật khẩu chỉ dùng được một lần: "
+        "lần đầu đăng nhập, cổng thông tin yêu cầu đặt mật khẩu mới."
+    ))
+
+
+def render_pdf(credentials, *, login_url, title):
+    """A4 pages of slips, ten to a page, with dashed lines to cut along."""
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title(title)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    for style, file_name in FONT_FILES.items():
+        pdf.add_font(FONT_FAMILY, style, str(FONT_DIR / file_name))
+    per_page = COLUMNS * ROWS
+    for index, credential in enumerate(credentials):
+        if index % per_page == 0:
+            pdf.add_page()
+        place = index % per_page
+        _slip(pdf, MARGIN + (place % COLUMNS) * SLIP_W, MARGIN + (place // COLUMNS) * SLIP_H, credential, login_url)
+    return bytes(pdf.output())
+
+
+def render_xlsx(credentials, *, title):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Tài khoản"
+    sheet.append(list(HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for c in credentials:
+        sheet.append([neutralise(value) for value in (
+            c.unit_name, c.unit_code, c.area_name, c.username, c.password, _date(c.expires_at))])
+    for index, width in enumerate((48, 16, 28, 22, 20, 12), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    book.properties.title = title
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
