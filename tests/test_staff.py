@@ -67,7 +67,8 @@ def test_province_staff_sees_every_commune_in_the_queue(client, world):
 
 def test_accept_from_the_page(staff_client, world):
     registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
-    response = staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/duyet/", {"version": 1})
+    # The confirmation page posts its own field; accepting needs it (see test_review.py).
+    response = staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/duyet/", {"version": 1, "confirm": "True"})
     assert response.url == f"/quan-ly/mo-hinh/{registration.pk}/"
     registration.refresh_from_db()
     assert registration.status == Status.ACCEPTED
@@ -76,7 +77,8 @@ def test_accept_from_the_page(staff_client, world):
 def test_double_clicked_accept_acts_once(staff_client, world):
     registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
     for _ in range(2):
-        staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/duyet/", {"version": 1, "tiep": "hang-cho"})
+        staff_client.post(f"/quan-ly/mo-hinh/{registration.pk}/duyet/", {"version": 1, "tiep": "hang-cho",
+                                                                       "confirm": "True"})
     assert RegistrationEvent.objects.filter(registration=registration, action=Action.ACCEPTED).count() == 1
 
 

@@ -92,7 +92,8 @@ def test_register_refuses_a_duplicate_name_in_the_same_year(unit_client, world):
 
 def test_register_refuses_a_malformed_date(unit_client):
     response = unit_client.post("/don-vi/dang-ky/", {**VALID, "start_date": "31/02/2026"})
-    assert "Nhập một ngày hợp lệ." in response.content.decode()
+    # The shared date reader (parsing.py) names the value and the format it expects.
+    assert "“31/02/2026” không phải ngày dạng dd/mm/yyyy." in response.content.decode()
     assert not Registration.objects.exists()
 
 

@@ -1,6 +1,7 @@
 """Forms a unit (or staff on its behalf) fills in for a registration."""
 import datetime
 
+from crispy_forms.bootstrap import AppendedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -10,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..filters import parse_id
-from ..models import RESULT_FIGURES, Field, Registration, Unit
+from ..models import RESULT_FIGURES, AdminArea, AreaLevel, Field, Level, Registration, Status, Unit, UnitKind
 from ..text import nfc
+from .fields import DateTextField, MoneyField, WholeNumberField
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -57,9 +59,11 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
-# A text box in dd/mm/yyyy: a browser's date picker follows the browser's locale, not the portal's.
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+# Districts were abolished by the 2025 reform: level "Huyện" exists for registrations up to this year.
+LAST_DISTRICT_YEAR = 2025
+# Statuses in which a registration has been sent: its required fields stay filled on every edit.
+SENT_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.COMPLETED, Status.COMMENDED)
 
 
 class RegistrationForm(VersionedForm):
@@ -104,12 +108,14 @@ class RegistrationForm(VersionedForm):
             "situation": TEXTAREA, "objectives": TEXTAREA, "content": forms.Textarea(attrs={"rows": 5}),
             "resources": TEXTAREA, "milestones": TEXTAREA, "expected_results": TEXTAREA,
             "sustainability": TEXTAREA, "success_indicators": forms.Textarea(attrs={"rows": 4}),
-            "start_date": DATE_WIDGET, "evaluation_date": DATE_WIDGET,
         }
+        # A browser's date picker follows the browser's locale, not the portal's: dd/mm/yyyy text boxes.
+        field_classes = {"start_date": DateTextField, "evaluation_date": DateTextField}
 
-    required_text = ("objectives", "content", "success_indicators")
+    # Asked for when the model is sent (services/workflow.py), so a draft may hold just a name.
+    required_text = ("field", "objectives", "content", "success_indicators")
 
-    def __init__(self, *args, unit=None, units=None, **kwargs):
+    def __init__(self, *args, unit=None, units=None, on_paper=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.chosen_unit = unit or (self.instance.unit if self.instance.unit_id else None)
         if units is not None and self.data.get("unit"):
@@ -127,14 +133,26 @@ class RegistrationForm(VersionedForm):
             if self.chosen_unit is not None:
                 self.initial["unit"] = self.chosen_unit.pk
             self.order_fields(["unit"])
+        sent = self.instance.pk is not None and self.instance.status in SENT_STATUSES
         for name in self.required_text:
-            self.fields[name].required = True
+            self.fields[name].required = sent
         self.fields["year"].widget.attrs.update({"min": settings.FIRST_REGISTRATION_YEAR,
                                                  "max": datetime.date.today().year + 1})
+        year = self.form_year()
         earlier = Registration.objects.none()
         if self.chosen_unit is not None:
-            earlier = Registration.objects.filter(unit=self.chosen_unit).exclude(pk=self.instance.pk).order_by("-year", "name")
+            # "Continues" means an earlier year's model: this year's own are no predecessors.
+            earlier = Registration.objects.filter(unit=self.chosen_unit).exclude(pk=self.instance.pk)
+            if year:
+                earlier = earlier.filter(year__lt=year)
+            earlier = earlier.order_by("-year", "name")
         self.fields["field"].choices = [("", _("— Chọn lĩnh vực —")), *Field.choices]
+        if year and year > LAST_DISTRICT_YEAR and self.instance.level != Level.DISTRICT:
+            self.fields["level"].choices = [c for c in Level.choices if c[0] != Level.DISTRICT]
+        if on_paper:
+            self.fields["approved_on_paper"] = forms.BooleanField(
+                label=_("Hồ sơ giấy này đã được Ban Dân vận duyệt: ghi nhận “Đã duyệt” ngay khi lưu"), required=False,
+                help_text=_("Lịch sử ghi rõ mô hình được duyệt trên giấy. Khi chọn, các mục bắt buộc phải đủ."))
         self.fields["continues"].queryset = earlier
         self.fields["continues"].empty_label = _("— Không —")
         self.helper = FormHelper()
@@ -162,8 +180,14 @@ class RegistrationForm(VersionedForm):
                 Row(Column("start_date", css_class="col-md-6"), Column("evaluation_date", css_class="col-md-6")),
                 "milestones", "expected_results", "sustainability", "success_indicators",
             ),
+            *(["approved_on_paper"] if on_paper else []),
             "version",
         )
+
+    def form_year(self):
+        """The year the form is about: as posted, else as stored or proposed."""
+        raw = self.data.get("year") if self.is_bound else (self.initial.get("year") or self.instance.year)
+        return parse_id(raw) if raw is not None else None
 
     def clean(self):
         cleaned = super().clean()
@@ -179,6 +203,9 @@ class RegistrationForm(VersionedForm):
             if cleaned.get("is_new"):
                 self.add_error("is_new", _("Mô hình tiếp nối năm trước không phải mô hình xây dựng mới; hãy bỏ chọn."))
         name, year = cleaned.get("name"), cleaned.get("year")
+        if year and year > LAST_DISTRICT_YEAR and cleaned.get("level") == Level.DISTRICT:
+            self.add_error("level", _("Từ năm %(year)s không còn cấp huyện; hãy chọn cấp cơ sở hoặc tỉnh.")
+                           % {"year": LAST_DISTRICT_YEAR + 1})
         if name and year:
             clash = Registration.objects.filter(unit=unit, year=year, name__iexact=name).exclude(pk=self.instance.pk)
             if clash.exists():
@@ -210,6 +237,7 @@ class ResultsForm(VersionedForm):
     class Meta:
         model = Registration
         fields = [*RESULT_FIGURES, "results"]
+        field_classes = {**dict.fromkeys(RESULT_FIGURES, WholeNumberField), "money_mobilised": MoneyField}
         labels = {"results": _("Kết quả đạt được (mô tả)")}
         help_texts = {
             "money_mobilised": _("Tổng số tiền vận động được, tính bằng đồng."),
@@ -220,25 +248,18 @@ class ResultsForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in RESULT_FIGURES:
-            field = self.fields[name]
-            field.min_value = 0
-            field.error_messages["min_value"] = _("Số liệu không được âm.")
-            field.widget.attrs["min"] = 0
+            # An empty box is a figure not reported yet: 0, as the page says.
+            self.fields[name].blank_is_zero = True
+            self.fields[name].required = False
+        others = [name for name in RESULT_FIGURES if name != "money_mobilised"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(*(Column(name, css_class="col-md-6 col-lg-3") for name in RESULT_FIGURES)),
+            Row(Column(AppendedText("money_mobilised", _("đồng")), css_class="col-md-6")),
+            Row(*(Column(name, css_class="col-6 col-md-4 col-lg-2") for name in others)),
             "results",
             "version",
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in RESULT_FIGURES:
-            value = cleaned.get(name)
-            if value is not None and value < 0:
-                self.add_error(name, _("Số liệu không được âm."))
-        return cleaned
 
 
 class AttachmentForm(forms.Form):
@@ -250,8 +271,8 @@ class AttachmentForm(forms.Form):
     )
     caption = forms.CharField(label=_("Chú thích"), max_length=255, required=False)
     is_public = forms.BooleanField(
-        label=_("Cho phép hiện trên trang công khai"), required=False, initial=True,
-        help_text=_("Bỏ chọn nếu tệp có thông tin cá nhân không nên công bố."),
+        label=_("Cho phép hiện trên trang công khai"), required=False, initial=False,
+        help_text=_("Để trống thì chỉ đơn vị và Ban Dân vận xem được. Chỉ đánh dấu khi người trong ảnh đã đồng ý."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -282,3 +303,42 @@ def staff_units(user, keep=None):
     return (Unit.objects.for_user(user).filter(Q(is_active=True) | Q(pk=keep)).select_related("area")
             .order_by("name"))
 
+
+
+class NewUnitForm(forms.ModelForm):
+    """A unit missing from the catalogue, added by staff from the unit chooser while entering a paper form."""
+
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "area"]
+        labels = {"name": _("Tên đơn vị"), "kind": _("Loại đơn vị"), "area": _("Xã, phường")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = AdminArea.objects.current().filter(level=AreaLevel.COMMUNE).order_by("name")
+        if not user.is_superuser:
+            communes = communes.filter(user.area.scope_q(""))
+        self.fields["area"].queryset = communes
+        self.fields["area"].empty_label = _("— Chọn xã, phường —")
+        self.fields["kind"].queryset = UnitKind.objects.select_related("parent").order_by("parent__order", "order")
+        self.fields["kind"].label_from_instance = lambda kind: kind.label
+        self.fields["kind"].empty_label = _("— Chọn loại đơn vị —")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Row(Column("name", css_class="col-md-5"), Column("kind", css_class="col-md-4"),
+                                        Column("area", css_class="col-md-3")))
+
+    def clean_name(self):
+        return nfc(self.cleaned_data["name"]).strip()
+
+    def save(self, commit=True):
+        unit = super().save(commit=False)
+        # A code the commission can read: the commune's code and a running number.
+        taken = set(Unit.objects.filter(code__startswith=f"{unit.area.code}-").values_list("code", flat=True))
+        number = len(taken) + 1
+        while f"{unit.area.code}-{number:02d}" in taken:
+            number += 1
+        unit.code = f"{unit.area.code}-{number:02d}"
+        if commit:
+            unit.save()
+        return unit

@@ -8,6 +8,10 @@ class NotNow(ValidationError):
     so a form can show each beside its field.
     """
 
+    def __str__(self):
+        # A ValidationError prints as a list ("['...']"); pages show the sentences.
+        return " ".join(self.messages)
+
 
 class StaleEdit(NotNow):
     """Someone else saved the record after this form was opened."""

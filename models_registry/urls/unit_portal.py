@@ -11,4 +11,7 @@ urlpatterns = [
     path("mo-hinh/<int:pk>/ket-qua/", registrations.unit_results, name="unit_portal_results"),
     path("mo-hinh/<int:pk>/minh-chung/", registrations.unit_upload, name="unit_portal_upload"),
     path("minh-chung/<int:pk>/", registrations.unit_attachment, name="unit_portal_attachment"),
+    path("minh-chung/<int:pk>/xoa/", registrations.unit_attachment_delete, name="unit_portal_attachment_delete"),
+    path("mo-hinh/<int:pk>/rut/", registrations.unit_withdraw, name="unit_portal_withdraw"),
+    path("mo-hinh/<int:pk>/xoa/", registrations.unit_delete, name="unit_portal_delete"),
 ]
