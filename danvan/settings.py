@@ -262,5 +262,17 @@ LOGGING = {
     },
 }
 
+# The models map draws no tiles unless the deployment has its own tile server (closed network):
+# e.g. MAP_TILE_URL=https://tiles.example.gov.vn/{z}/{x}/{y}.png. Its origin is allowed for images.
+MAP_TILE_URL = os.getenv("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.getenv("MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILE_URL)
+    if _tiles.scheme not in ("http", "https") or not _tiles.netloc:
+        raise ImproperlyConfigured("MAP_TILE_URL must be an http(s) address with {z}/{x}/{y}.")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+
 # Registration years accepted by the portal: the movement's records start in 2010.
 FIRST_REGISTRATION_YEAR = 2010

@@ -249,7 +249,7 @@ def report_tables(report, *, public=False):
         Table(
             "chi-tiet",
             _("Chi tiết theo %(what)s") % {"what": str(spec.title).lower()},
-            [_("Tổng số"), *[label for label in Field.labels], _("Mới"), _("Điển hình"), _("Người tham gia"),
+            [_("Tổng số"), *[label for label in Field.labels], _("Mới"), _("Nhân rộng"), _("Điển hình"), _("Người tham gia"),
              _("Tiền vận động (đồng)")],
             [
                 TableRow(
@@ -261,7 +261,7 @@ def report_tables(report, *, public=False):
                 for child in report.children
             ],
             label_header=str(spec.title),
-            column_params=[{}, *[{"linh-vuc": value} for value in Field.values], {"moi": "1"},
+            column_params=[{}, *[{"linh-vuc": value} for value in Field.values], {"moi": "1"}, {"nhan-rong": "1"},
                            {"ket-qua": Outcome.EXEMPLARY}, None, None],
             note=str(_("Xã cũ bị chia cho nhiều xã mới được tính vào xã kế thừa mặc định."))
             if report.rolls_up_legacy and spec.column == "area__current_commune"

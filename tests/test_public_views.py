@@ -301,7 +301,7 @@ def test_detail_lists_published_replications_only(client, unit, province):
     copy = published(elsewhere, name="Tủ quần áo 0 đồng Tân Ngãi", replicates=original)
     make_registration(make_unit(make_commune(province)), name="Bản nháp nhân rộng", replicates=original)
     response = client.get(f"/mo-hinh/{original.pk}/")
-    assert list(response.context["replications"]) == [copy]
+    assert [node.registration for node in response.context["replication_tree"].children] == [copy]
     assert "Đoàn xã Tân Ngãi" in response.content.decode()
     assert "Bản nháp nhân rộng" not in response.content.decode()
 
@@ -422,7 +422,7 @@ def test_detail_query_count_does_not_grow_with_replications_and_commendations(cl
         commend(copy)
     with django_assert_max_num_queries(8):
         response = client.get(f"/mo-hinh/{registration.pk}/")
-    assert len(response.context["replications"]) == 12
+    assert len(response.context["replication_tree"].children) == 12
 
 
 def test_detail_of_split_legacy_commune_says_which_successor_is_shown(client, province):

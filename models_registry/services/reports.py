@@ -171,6 +171,7 @@ CHILD_AGGREGATES = {
     "total": Count("pk"),
     **{f"field__{value}": Count("pk", filter=Q(field=value)) for value in Field.values},
     "new": Count("pk", filter=Q(is_new=True)),
+    "replicated": Count("pk", filter=Q(replicates__isnull=False)),
     "exemplary": Count("pk", filter=Q(outcome=Outcome.EXEMPLARY)),
     "sum__participants": Sum("participants"),
     "sum__money_mobilised": Sum("money_mobilised"),

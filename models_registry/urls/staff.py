@@ -1,10 +1,11 @@
 from django.urls import path
 
-from ..views import registrations, staff
+from ..views import posters, registrations, staff
 
 urlpatterns = [
     path("", staff.home, name="staff_home"),
     path("mo-hinh/", staff.registration_list, name="staff_registrations"),
+    path("mo-hinh/ap-phich.pdf", posters.list_posters, name="staff_posters"),
     path("mo-hinh/them/", staff.registration_create, name="staff_registration_create"),
     path("mo-hinh/<int:pk>/", registrations.staff_detail, name="staff_registration"),
     path("mo-hinh/<int:pk>/sua/", staff.registration_edit, name="staff_registration_edit"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from .. import open_data
 from ..forms.public import PublicSearchForm
 from ..models import RESULT_FIGURES, Attachment, Field, Outcome, Registration, Status
+from ..replication import replication_tree
 from ..search import mark_commended, similar_registrations, with_commended
 from .caching import cache_for_visitors
 
@@ -133,13 +134,11 @@ def result_figures(registration):
 @cache_for_visitors
 def registration_detail(request, pk):
     registration = get_published_or_404(pk)
-    replicates = registration.replicates if registration.replicates_id else None
     context = {
         "registration": registration,
         "figures": result_figures(registration),
         "years": model_years(registration),
-        "replicates": replicates if replicates is not None and replicates.is_published else None,
-        "replications": registration.replications.published().select_related(*LIST_RELATED).order_by("year", "pk"),
+        "replication_tree": replication_tree(registration, published()),
         "commendations": registration.commendations.select_related("form").order_by("decision_date"),
         "photos": registration.attachments.filter(is_public=True, content_type__in=PHOTO_TYPES),
         "similar": similar_registrations(registration, with_commended(published())),
