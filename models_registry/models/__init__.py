@@ -2,7 +2,15 @@ from .accounts import PasswordResetRequest, User
 from .areas import AdminArea, AreaLevel, AreaSuccessor, Structure
 from .attachments import Attachment
 from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, ReviewKind, Role, Status
-from .commendations import Commendation, CommendationForm, CommendationRound, Proposal, ProposalStatus
+from .commendations import (
+    Commendation,
+    CommendationForm,
+    CommendationRound,
+    Proposal,
+    ProposalStatus,
+    RevocationGround,
+    SigningCapacity,
+)
 from .criteria import CriteriaSet, Criterion, CriterionAssessment
 from .history import Action, ImportBatch, RegistrationEvent, Source
 from .reasons import ReasonTemplate
@@ -20,6 +28,8 @@ from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, Lineag
     "Commendation",
     "CommendationForm",
     "CommendationRound",
+    "RevocationGround",
+    "SigningCapacity",
     "CriteriaSet",
     "Criterion",
     "CriterionAssessment",

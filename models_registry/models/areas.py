@@ -75,6 +75,11 @@ class AdminArea(models.Model):
         blank=True,
         help_text=_("Ví dụ: Ban Tuyên giáo và Dân vận Tỉnh ủy. Để trống: dùng tên của cấp trên."),
     )
+    # Printed in the signature block of the area's reports and dossiers.
+    signer_position = models.CharField(
+        _("chức vụ người ký văn bản"), max_length=120, blank=True, help_text=_("Để trống: Trưởng ban.")
+    )
+    signer_name = models.CharField(_("họ tên người ký văn bản"), max_length=120, blank=True)
 
     objects = AdminAreaQuerySet.as_manager()
 

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +18,14 @@ class CommendationForm(models.Model):
         _("cấp được ban hành"), default=list, help_text=_("Danh sách cấp: grassroots, district, province.")
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # The usual prerequisite, e.g. a Bằng khen after two Giấy khen: the portal warns, never refuses.
+    prerequisite_form = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("thường cần có trước"),
+        help_text=_("Hình thức mà mô hình, người được đề nghị thường phải được tặng trước."),
+    )
+    prerequisite_count = models.PositiveSmallIntegerField(
+        _("số lần cần có trước"), default=0, help_text=_("0: không có điều kiện trước.")
+    )
 
     objects = NotifyingQuerySet.as_manager()
 
@@ -104,6 +114,29 @@ class Proposal(models.Model):
         return f"{self.registration} → {self.round}"
 
 
+def new_verification_code():
+    # 128 bits in the URL printed as a QR code: nobody finds a certificate by guessing.
+    return secrets.token_urlsafe(16)
+
+
+class SigningCapacity(models.TextChoices):
+    DIRECT = "", _("Ký trực tiếp")
+    ON_BEHALF = "tm", _("TM. (thay mặt tập thể)")
+    DEPUTY = "kt", _("KT. (ký thay người đứng đầu)")
+
+
+class RevocationGround(models.TextChoices):
+    FALSE_CLAIM = "false_claim", _("Kê khai thành tích không đúng")
+    FALSIFIED_DOSSIER = "falsified_dossier", _("Làm giả hồ sơ, giấy tờ")
+    UNLAWFUL_REVIEW = "unlawful_review", _("Xét, đề nghị khen thưởng trái quy định")
+    LATER_VIOLATION = "later_violation", _("Vi phạm pháp luật sau khi được khen thưởng")
+
+
+class CommendationQuerySet(NotifyingQuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
 class Commendation(models.Model):
     registration = models.ForeignKey(
         "models_registry.Registration", models.PROTECT, related_name="commendations", verbose_name=_("mô hình")
@@ -126,8 +159,29 @@ class Commendation(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+    signing_capacity = models.CharField(
+        _("hình thức ký"), max_length=2, choices=SigningCapacity.choices, default=SigningCapacity.DIRECT, blank=True
+    )
+    signing_for = models.CharField(
+        _("thay mặt / ký thay cho"), max_length=160, blank=True,
+        help_text=_("TM.: tên tập thể (ví dụ: Ban Thường vụ); KT.: chức vụ người đứng đầu (ví dụ: Trưởng ban)."),
+    )
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
+    verification_code = models.CharField(
+        _("mã xác thực"), max_length=32, unique=True, default=new_verification_code, editable=False
+    )
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revocation_ground = models.CharField(
+        _("căn cứ thu hồi"), max_length=20, choices=RevocationGround.choices, blank=True
+    )
+    revoking_decision_number = models.CharField(_("số quyết định thu hồi"), max_length=60, blank=True)
+    revoking_decision_date = models.DateField(_("ngày quyết định thu hồi"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người thu hồi")
+    )
 
-    objects = NotifyingQuerySet.as_manager()
+    objects = CommendationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("khen thưởng")
@@ -137,3 +191,7 @@ class Commendation(models.Model):
 
     def __str__(self):
         return f"{self.form} – {self.decision_number}"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None

@@ -17,6 +17,7 @@ class Action(models.TextChoices):
     PROPOSED = "proposed", _("Đề nghị khen thưởng")
     DECLINED = "declined", _("Không được khen thưởng")
     COMMENDED = "commended", _("Khen thưởng")
+    REVOKED = "revoked", _("Thu hồi khen thưởng")
     WITHDRAWN = "withdrawn", _("Rút")
     REOPENED = "reopened", _("Mở lại")
     DETACHED = "detached", _("Xóa minh chứng")
