@@ -276,3 +276,14 @@ if MAP_TILE_URL:
 
 # Registration years accepted by the portal: the movement's records start in 2010.
 FIRST_REGISTRATION_YEAR = 2010
+
+# Bounds on an imported spreadsheet (models_registry/services/imports/reader.py): a file
+# past any of them is refused with a message, within IMPORT_MAX_SECONDS.
+IMPORT_MAX_BYTES = int(os.getenv("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.getenv("IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_COLUMNS = int(os.getenv("IMPORT_MAX_COLUMNS", "200"))
+IMPORT_MAX_CELLS = int(os.getenv("IMPORT_MAX_CELLS", "3000000"))
+IMPORT_MAX_SECONDS = float(os.getenv("IMPORT_MAX_SECONDS", "30"))
+IMPORT_MAX_SHARED_STRINGS = int(os.getenv("IMPORT_MAX_SHARED_STRINGS", "1000000"))
+IMPORT_MAX_SHARED_STRINGS_BYTES = int(os.getenv("IMPORT_MAX_SHARED_STRINGS_BYTES", str(64 * 1024 * 1024)))
+IMPORT_MAX_XML_BYTES = int(os.getenv("IMPORT_MAX_XML_BYTES", str(256 * 1024 * 1024)))

@@ -62,7 +62,7 @@ def test_clerk_sees_what_is_wrong_then_imports_the_fixed_sheet(page, world, tmp_
     alert = page.locator(".alert-danger")
     assert "Tệp bị từ chối" in alert.inner_text()
     table = page.locator("table").inner_text()
-    for text in ("Không phải giá trị hợp lệ", "không thuộc địa bàn bạn phụ trách", "Năm phải từ 2010",
+    for text in ("Không phải giá trị hợp lệ", "Không có đơn vị mang mã này", "Năm phải từ 2010",
                  "Số liệu không được âm", "Ô chứa công thức", "Trùng với dòng 2"):
         assert text in table
     assert page.get_by_role("button", name="Xác nhận nhập").count() == 0

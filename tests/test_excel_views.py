@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from models_registry.models import ImportBatch, Registration, Status, UnitKind
+from models_registry.services.imports import uploads
 
 from .factories import (
     PASSWORD,
@@ -72,12 +73,12 @@ def test_it_forbids_leaders_to_import(client, world):
     assert response.status_code == 403
 
 
-def test_upload_stores_the_file_and_preview_shows_each_row(staff_client, world):
+def test_upload_keeps_the_parsed_file_and_preview_shows_each_row(staff_client, world):
     response = upload(staff_client, [[2024, "DV-01", "Mô hình một", "Kinh tế"], [2024, "DV-01", "Mô hình hai", "kinh te"]])
     assert response.status_code == 302
     token = token_of(response)
-    stored = staff_client.session["excel_uploads"][token]
-    assert stored["path"].startswith(f"excel-nhap/{world['staff'].pk}/") and default_storage.exists(stored["path"])
+    assert token in staff_client.session["excel_uploads"] and uploads.exists(world["staff"], token)
+    assert default_storage.listdir(f"excel-nhap/{world['staff'].pk}")[1] == [f"{token}.json.gz"]
     page = staff_client.get(response["Location"]).content.decode()
     assert "Mô hình một" in page and "Mô hình hai" in page and "Xác nhận nhập" in page
     assert Registration.objects.count() == 0
@@ -85,12 +86,11 @@ def test_upload_stores_the_file_and_preview_shows_each_row(staff_client, world):
 
 def test_confirm_imports_the_file_and_removes_it(staff_client, world):
     token = token_of(upload(staff_client, [[2024, "DV-01", "Mô hình một", "Kinh tế"]]))
-    path = staff_client.session["excel_uploads"][token]["path"]
     response = staff_client.post(reverse("excel_confirm", args=[token]))
     assert response.status_code == 302
     assert Registration.objects.get().status == Status.ACCEPTED
     assert ImportBatch.objects.get().created_by == world["staff"]
-    assert not default_storage.exists(path)
+    assert not uploads.exists(world["staff"], token)
     assert "Đã nhập 1 dòng" in staff_client.get(response["Location"]).content.decode()
 
 
@@ -98,7 +98,7 @@ def test_preview_of_a_bad_file_lists_every_error_and_offers_no_confirm(staff_cli
     token = token_of(upload(staff_client, [[2024, "DV-99", "Mô hình", "Kinh tế"], [1990, "DV-01", "X", "Thể thao"]]))
     page = staff_client.get(reverse("excel_preview", args=[token])).content.decode()
     assert "Tệp bị từ chối: có 3 lỗi" in page
-    assert "không thuộc địa bàn bạn phụ trách" in page and "Năm phải từ" in page and "Không phải giá trị hợp lệ" in page
+    assert "Không có đơn vị mang mã này" in page and "Năm phải từ" in page and "Không phải giá trị hợp lệ" in page
     assert "Xác nhận nhập" not in page
 
 
@@ -142,11 +142,10 @@ def test_another_users_token_is_not_found(client, staff_client, world):
     assert client.post(reverse("excel_confirm", args=[token])).status_code == 404
 
 
-def test_cancel_deletes_the_stored_file(staff_client):
+def test_cancel_deletes_the_stored_file(staff_client, world):
     token = token_of(upload(staff_client, [[2024, "DV-01", "Mô hình", "Kinh tế"]]))
-    path = staff_client.session["excel_uploads"][token]["path"]
     staff_client.post(reverse("excel_cancel", args=[token]))
-    assert not default_storage.exists(path)
+    assert not uploads.exists(world["staff"], token)
     assert staff_client.get(reverse("excel_preview", args=[token])).status_code == 404
 
 

@@ -2,9 +2,9 @@
 import pytest
 from django.db.models import F
 
-from models_registry import importing
+from models_registry.services import imports
 from models_registry.freshness import data_version
-from models_registry.models import Registration, Status, Unit
+from models_registry.models import ImportBatch, Registration, Status, Unit
 from tests.factories import make_commune, make_province, make_registration, make_sheet, make_staff, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_an_excel_import_moves_the_version(unit):
     before = data_version()
     sheet = make_sheet(["Năm", "Mã đơn vị", "Tên mô hình", "Lĩnh vực", "Cấp", "Loại điển hình", "Mới/Duy trì"],
                        [[2025, unit.code, "Tủ sách cộng đồng", "Kinh tế", "Cơ sở", "Tập thể", "Mới"]])
-    report = importing.run(importing.ImportBatch.Kind.REGISTRATIONS, sheet, "dang-ky.xlsx",
+    report = imports.import_file(ImportBatch.Kind.REGISTRATIONS, sheet, "dang-ky.xlsx",
                            user=make_staff(unit.area.province), write=True)
     assert report.ok, [str(p) for p in report.problems]
     assert data_version() != before

@@ -1,9 +1,11 @@
-"""The import_commendations command: whole file or nothing, Vietnamese row errors."""
+"""Commendation imports through the one engine: the import_commendations command and the
+upload page (preview, then confirm); whole file or nothing, Vietnamese row errors."""
 import io
 import unicodedata
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from models_registry.models import Action, Commendation, ExemplarKind, ImportBatch, Source, Status
@@ -61,7 +63,7 @@ def run_failing(path, *args):
 def test_valid_file_creates_commendations_with_history(tmp_path, world):
     path = workbook(tmp_path, good_row(world),
                     good_row(world, **{"Tên mô hình": "", "Họ tên": "nguyen thi anh", "Số quyết định": "46-QĐ/HU"}))
-    assert "Đã nhập 2 khen thưởng" in run(path)
+    assert "Đã nhập 2 dòng từ “khen-thuong.xlsx”: 2 tạo mới" in run(path)
     batch = ImportBatch.objects.get()
     assert batch.kind == ImportBatch.Kind.COMMENDATIONS and batch.created_count == 2
     world.past.refresh_from_db()
@@ -74,8 +76,8 @@ def test_valid_file_creates_commendations_with_history(tmp_path, world):
 def test_one_bad_row_rejects_the_whole_file(tmp_path, world):
     path = workbook(tmp_path, good_row(world), good_row(world, **{"Mã đơn vị": "KHONG-CO"}))
     message, errors = run_failing(path)
-    assert "1 lỗi, chưa ghi dòng nào" in message
-    assert "Dòng 3, cột “Mã đơn vị”: không có đơn vị mã “KHONG-CO”." in errors
+    assert "bị từ chối: 1 lỗi" in message and "Chưa có dữ liệu nào được nhập" in message
+    assert "Dòng 3, cột “Mã đơn vị” (giá trị “KHONG-CO”): Không có đơn vị mang mã này." in errors
     assert not Commendation.objects.exists()
     world.past.refresh_from_db()
     assert world.past.status == Status.COMPLETED
@@ -87,27 +89,29 @@ def test_row_errors_name_row_column_and_reason(tmp_path, world):
         "Ngày quyết định": "32/13/2023",
     }))
     _, errors = run_failing(path)
-    assert "Dòng 2, cột “Tên mô hình”: đơn vị" in errors
-    assert "Dòng 2, cột “Hình thức”: không có hình thức “Huân chương”." in errors
-    assert "Dòng 2, cột “Cấp khen”: “Xã lớn” không hợp lệ" in errors
-    assert "Dòng 2, cột “Ngày quyết định”: “32/13/2023” không phải ngày dạng dd/mm/yyyy." in errors
+    assert "Dòng 2, cột “Tên mô hình” (giá trị “Mô hình không có”): Đơn vị" in errors
+    assert "Dòng 2, cột “Hình thức” (giá trị “Huân chương”): Không có hình thức khen thưởng này." in errors
+    assert "Dòng 2, cột “Cấp khen” (giá trị “Xã lớn”): Không phải giá trị hợp lệ. Chọn một trong: Cơ sở" in errors
+    assert ("Dòng 2, cột “Ngày quyết định” (giá trị “32/13/2023”): “32/13/2023” không phải ngày dạng dd/mm/yyyy."
+            in errors)
 
 
 def test_form_not_issued_at_the_level_is_refused(tmp_path, world):
     _, errors = run_failing(workbook(tmp_path, good_row(world, **{"Hình thức": "Bằng khen", "Cấp khen": "Huyện"})))
-    assert "cấp Huyện không ban hành “Bằng khen”" in errors
+    assert "Cấp Huyện không ban hành “Bằng khen”" in errors
 
 
 def test_same_commendation_twice_is_refused(tmp_path, world):
     run(workbook(tmp_path, good_row(world)))
     _, errors = run_failing(workbook(tmp_path, good_row(world)))
-    assert "khen thưởng này đã có" in errors
+    assert "Khen thưởng này đã có trong hệ thống." in errors
     assert Commendation.objects.count() == 1
 
 
 def test_missing_columns_are_reported(tmp_path, world):
     _, errors = run_failing(workbook(tmp_path, [2023, world.unit.code], header=["Năm", "Mã đơn vị"]))
-    assert "Thiếu cột: Hình thức, Cấp khen, Số quyết định, Ngày quyết định, Cơ quan ban hành" in errors
+    for column in ("Hình thức", "Cấp khen", "Số quyết định", "Ngày quyết định", "Cơ quan ban hành"):
+        assert f"Dòng 1, cột “{column}”: Thiếu cột bắt buộc này (xem tệp mẫu)." in errors
 
 
 def test_headers_and_values_without_diacritics_or_in_nfd_are_accepted(tmp_path, world):
@@ -115,43 +119,60 @@ def test_headers_and_values_without_diacritics_or_in_nfd_are_accepted(tmp_path, 
               "ngay quyet dinh", "co quan ban hanh"]
     row = good_row(world, **{"Tên mô hình": unicodedata.normalize("NFD", world.past.name), "Hình thức": "giay khen",
                              "Cấp khen": "huyen"})
-    assert "Đã nhập 1 khen thưởng" in run(workbook(tmp_path, row, header=header))
+    assert "Đã nhập 1 dòng" in run(workbook(tmp_path, row, header=header))
 
 
-def test_importer_limited_to_their_area(tmp_path, world):
+def test_importer_limited_to_their_area_learns_nothing_about_other_units(tmp_path, world):
     _, errors = run_failing(workbook(tmp_path, good_row(world)), "--nguoi-nhap", world.other_commune_staff.username)
-    assert "không thuộc địa bàn của người nhập" in errors
+    assert f"Dòng 2, cột “Mã đơn vị” (giá trị “{world.unit.code}”): Không có đơn vị mang mã này." in errors
+    assert world.unit.name not in errors
 
 
-# The upload page /quan-ly/khen-thuong/nhap-excel/ -----------------------------------------------
+# The upload page /quan-ly/khen-thuong/nhap-excel/: preview, then confirm ------------------------
 
 def upload(client, path):
     with open(path, "rb") as handle:
         return client.post("/quan-ly/khen-thuong/nhap-excel/", {"file": handle})
 
 
-def test_staff_upload_a_valid_file(client, tmp_path, world):
+def test_upload_shows_the_preview_and_confirm_records_the_commendation(client, tmp_path, world):
     client.force_login(world.commune_staff)
     response = upload(client, workbook(tmp_path, good_row(world)))
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/quan-ly/excel/xem-truoc/" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Tệp hợp lệ: cả 1 dòng đều nhập được" in page and "Xác nhận nhập" in page
+    assert not Commendation.objects.exists()
+    confirmed = client.post(response["Location"].replace("/xem-truoc/", "/xac-nhan/"))
+    assert confirmed.status_code == 302 and confirmed["Location"] == reverse("commendations-list")
     assert ImportBatch.objects.get().created_by == world.commune_staff
     assert world.past.commendations.get().authority == "Huyện ủy Long Hồ"
+
+
+def test_the_same_file_confirmed_twice_records_once(client, tmp_path, world):
+    client.force_login(world.commune_staff)
+    path = workbook(tmp_path, good_row(world))
+    first, second = upload(client, path)["Location"], upload(client, path)["Location"]
+    assert client.post(first.replace("/xem-truoc/", "/xac-nhan/")).status_code == 302
+    response = client.post(second.replace("/xem-truoc/", "/xac-nhan/"))
+    assert response.status_code == 200
+    assert "Khen thưởng này đã có trong hệ thống." in response.content.decode()
+    assert Commendation.objects.count() == 1 and ImportBatch.objects.count() == 1
 
 
 def test_upload_with_a_bad_row_lists_errors_and_writes_nothing(client, tmp_path, world):
     client.force_login(world.commune_staff)
     response = upload(client, workbook(tmp_path, good_row(world), good_row(world, **{"Năm": "hai nghìn"})))
-    content = response.content.decode()
-    assert response.status_code == 400
-    assert "Tệp chưa được nhập: 1 lỗi" in content
-    assert "Dòng 3, cột “Năm”: “hai nghìn” không phải một năm" in content
+    content = client.get(response["Location"]).content.decode()
+    assert "Tệp bị từ chối: có 1 lỗi" in content
+    assert "Năm phải là số, ví dụ 2025." in content and "Xác nhận nhập" not in content
     assert not Commendation.objects.exists()
 
 
-def test_upload_of_another_area_models_is_refused(client, tmp_path, world):
+def test_upload_of_another_area_models_reads_like_an_unknown_unit(client, tmp_path, world):
     client.force_login(world.other_commune_staff)
     response = upload(client, workbook(tmp_path, good_row(world)))
-    assert "không thuộc địa bàn của người nhập" in response.content.decode()
+    content = client.get(response["Location"]).content.decode()
+    assert "Không có đơn vị mang mã này." in content and world.unit.name not in content
     assert not Commendation.objects.exists()
 
 
@@ -159,7 +180,18 @@ def test_upload_of_a_file_that_is_not_a_spreadsheet_is_refused(client, tmp_path,
     fake = tmp_path / "khen-thuong.xlsx"
     fake.write_bytes(b"not a zip")
     client.force_login(world.commune_staff)
-    assert "Không đọc được tệp" in upload(client, fake).content.decode()
+    response = upload(client, fake)
+    assert "Tệp không phải bảng tính Excel (.xlsx) hoặc CSV." in client.get(response["Location"]).content.decode()
+
+
+def test_a_closed_year_is_never_touched(tmp_path, world):
+    from models_registry.models import YearClosure
+
+    YearClosure.objects.create(area=world.past.area, year=2023)
+    _, errors = run_failing(workbook(tmp_path, good_row(world)))
+    assert "Năm 2023 đã khóa sổ ở địa bàn của mô hình này" in errors
+    world.past.refresh_from_db()
+    assert world.past.status == Status.COMPLETED and not Commendation.objects.exists()
 
 
 def test_unit_account_cannot_open_the_upload_page(client, world):

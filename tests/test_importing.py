@@ -5,7 +5,6 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from models_registry import importing
 from models_registry.models import (
     Action,
     ImportBatch,
@@ -18,6 +17,7 @@ from models_registry.models import (
     YearClosure,
 )
 from models_registry.resources import REGISTRATION_COLUMNS, UNIT_COLUMNS
+from models_registry.services import imports
 
 from .factories import (
     make_commune,
@@ -30,8 +30,8 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-REGS = importing.ImportBatch.Kind.REGISTRATIONS
-UNITS = importing.ImportBatch.Kind.UNITS
+REGS = ImportBatch.Kind.REGISTRATIONS
+UNITS = ImportBatch.Kind.UNITS
 HEADERS = ["Năm", "Mã đơn vị", "Tên mô hình", "Lĩnh vực", "Cấp", "Loại điển hình", "Họ tên", "Mới/Duy trì",
            "Số người tham gia", "Số tiền vận động (đồng)", "Kết quả"]
 
@@ -58,7 +58,7 @@ def row(**overrides):
 
 
 def run(rows, user, headers=HEADERS, name="dang-ky.xlsx", write=True):
-    return importing.run(REGS, make_sheet(headers, rows, name=name), name, user=user, write=write)
+    return imports.import_file(REGS, make_sheet(headers, rows, name=name), name, user=user, write=write)
 
 
 def messages(report):
@@ -72,7 +72,7 @@ def test_good_file_imports_every_row_with_its_field_level_unit_and_year(world):
                    "Lĩnh vực": "Xây dựng hệ thống chính trị", "Cấp": "Tỉnh"})]
     report = run(rows, world["staff"])
     assert report.ok and report.written
-    assert report.counts[importing.CREATE] == 3
+    assert report.counts[imports.CREATE] == 3
     saved = {r.name: r for r in Registration.objects.all()}
     first = saved["Tủ quần áo nghĩa tình"]
     assert (first.unit, first.year, first.field, first.level, first.is_new) == (
@@ -104,7 +104,7 @@ def test_same_file_twice_adds_nothing(world):
     run(rows, world["staff"])
     second = run(rows, world["staff"])
     assert second.ok
-    assert second.counts[importing.UNCHANGED] == 2
+    assert second.counts[imports.UNCHANGED] == 2
     assert Registration.objects.count() == 2
     assert RegistrationEvent.objects.count() == 2
 
@@ -112,7 +112,7 @@ def test_same_file_twice_adds_nothing(world):
 def test_changed_figures_update_the_registration_and_its_history(world):
     run([row()], world["staff"])
     report = run([row(**{"Số người tham gia": 300})], world["staff"])
-    assert report.counts[importing.UPDATE] == 1
+    assert report.counts[imports.UPDATE] == 1
     registration = Registration.objects.get()
     assert registration.participants == 300
     event = registration.events.get(action=Action.EDITED)
@@ -126,7 +126,7 @@ def test_nfd_input_matches_nfc_data(world):
     headers = [unicodedata.normalize("NFD", h) for h in HEADERS]
     report = run([list(nfd.values())], world["staff"], headers=headers)
     assert report.ok, messages(report)
-    assert report.counts[importing.UNCHANGED] == 1
+    assert report.counts[imports.UNCHANGED] == 1
     assert Registration.objects.count() == 1
 
 
@@ -152,8 +152,8 @@ def test_import_looks_things_up_with_a_few_queries_whatever_the_row_count(world)
     rows = [row(**{"Tên mô hình": f"Mô hình {n}"}) for n in range(300)]
     sheet = make_sheet(HEADERS, rows)
     with CaptureQueriesContext(connection) as queries:
-        report = importing.run(REGS, sheet, "tep.xlsx", user=world["staff"], write=True)
-    assert report.counts[importing.CREATE] == 300
+        report = imports.import_file(REGS, sheet, "tep.xlsx", user=world["staff"], write=True)
+    assert report.counts[imports.CREATE] == 300
     lookups = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("INSERT")]
     assert len(lookups) <= 12, lookups
 
@@ -178,7 +178,7 @@ def assert_rejected(report, text):
 def upload(content, name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return importing.run(REGS, SimpleUploadedFile(name, content), name, user=None, write=True)
+    return imports.import_file(REGS, SimpleUploadedFile(name, content), name, user=None, write=True)
 
 
 def test_file_that_is_not_a_spreadsheet_is_rejected(world):
@@ -214,9 +214,12 @@ def test_unknown_unit_is_rejected(world):
     assert_rejected(report, "Dòng 2, cột “Mã đơn vị” (giá trị “KHONG-CO”): Không có đơn vị mang mã này.")
 
 
-def test_unit_outside_the_clerks_area_is_rejected(world):
-    report = run([row(), row(**{"Mã đơn vị": "DV-99"})], world["staff"])
-    assert_rejected(report, "Dòng 3, cột “Mã đơn vị” (giá trị “DV-99”): Đơn vị “Chi bộ ngoài” không thuộc địa bàn")
+def test_unit_outside_the_clerks_area_reads_like_a_code_that_does_not_exist(world):
+    outside = run([row(), row(**{"Mã đơn vị": "DV-99"})], world["staff"])
+    missing = run([row(), row(**{"Mã đơn vị": "DV-00"})], world["staff"])
+    assert_rejected(outside, "Dòng 3, cột “Mã đơn vị” (giá trị “DV-99”): Không có đơn vị mang mã này.")
+    assert [m.replace("DV-99", "?") for m in messages(outside)] == [m.replace("DV-00", "?") for m in messages(missing)]
+    assert not any("Chi bộ ngoài" in m for m in messages(outside))
 
 
 def test_unknown_field_label_is_rejected(world):
@@ -263,7 +266,7 @@ def test_file_over_the_row_limit_is_rejected(world, settings):
 def test_one_bad_row_keeps_the_good_rows_out(world):
     report = run([row(), row(**{"Tên mô hình": "Khác", "Cấp": "Trung ương"})], world["staff"])
     assert_rejected(report, "Dòng 3, cột “Cấp”")
-    assert report.counts[importing.CREATE] == 1
+    assert report.counts[imports.CREATE] == 1
 
 
 def test_closed_year_is_refused_to_staff(world):
@@ -278,7 +281,7 @@ def test_individual_exemplar_without_a_name_is_rejected(world):
 def test_preview_writes_nothing(world):
     report = run([row()], world["staff"], write=False)
     assert report.ok and not report.written
-    assert report.counts[importing.CREATE] == 1
+    assert report.counts[imports.CREATE] == 1
     assert Registration.objects.count() == 0
 
 
@@ -288,7 +291,7 @@ UNIT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã x
 
 
 def run_units(rows, user, headers=UNIT_HEADERS):
-    return importing.run(UNITS, make_sheet(headers, rows), "don-vi.xlsx", user=user, write=True)
+    return imports.import_file(UNITS, make_sheet(headers, rows), "don-vi.xlsx", user=user, write=True)
 
 
 def test_unit_file_creates_units_with_area_kind_and_a_parent_from_the_same_file(world):
@@ -308,7 +311,7 @@ def test_unit_file_twice_adds_nothing(world):
     rows = [["CB-02", "Chi bộ ấp Tây", "Tổ chức Đảng", "31001", "", "Cơ sở"]]
     run_units(rows, world["staff"])
     report = run_units(rows, world["staff"])
-    assert report.counts[importing.UNCHANGED] == 1
+    assert report.counts[imports.UNCHANGED] == 1
     assert Unit.objects.filter(code="CB-02").count() == 1
 
 
@@ -332,7 +335,7 @@ def test_unit_file_without_an_area_column_is_rejected(world):
 
 def test_user_without_role_cannot_import_any_unit(world):
     report = run([row()], make_user())
-    assert_rejected(report, "không thuộc địa bàn")
+    assert_rejected(report, "Không có đơn vị mang mã này.")
 
 
 def test_headers_match_the_design_contract():
@@ -346,7 +349,7 @@ def test_status_in_a_file_does_not_change_an_existing_registration(world):
                                  status=Status.SUBMITTED)
     headers = HEADERS + ["Trạng thái"]
     report = run([row(**{"Số người tham gia": 5}) + ["Đã khen thưởng"]], world["staff"], headers=headers)
-    assert report.ok and report.counts[importing.UPDATE] == 1
+    assert report.ok and report.counts[imports.UPDATE] == 1
     existing.refresh_from_db()
     assert (existing.status, existing.participants) == (Status.SUBMITTED, 5)
 
@@ -360,7 +363,7 @@ def test_semicolon_separated_csv_is_read(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     content = "Năm;Mã đơn vị;Tên mô hình;Lĩnh vực\n2024;DV-01;Mô hình CSV;Kinh tế\n".encode("utf-8")
-    report = importing.run(REGS, SimpleUploadedFile("a.csv", content), "a.csv", user=world["staff"], write=True)
+    report = imports.import_file(REGS, SimpleUploadedFile("a.csv", content), "a.csv", user=world["staff"], write=True)
     assert report.ok, messages(report)
     assert Registration.objects.get().name == "Mô hình CSV"
 
@@ -382,7 +385,7 @@ def test_sheet_with_inline_strings_is_read(world):
     sheet.append([2024, "DV-01", "Mô hình <A> & B", "Kinh tế", "Dòng 1\nDòng 2"])
     buffer = io.BytesIO()
     book.save(buffer)
-    report = importing.run(REGS, SimpleUploadedFile("w.xlsx", buffer.getvalue()), "w.xlsx", user=world["staff"],
+    report = imports.import_file(REGS, SimpleUploadedFile("w.xlsx", buffer.getvalue()), "w.xlsx", user=world["staff"],
                            write=True)
     assert report.ok, messages(report)
     saved = Registration.objects.get()

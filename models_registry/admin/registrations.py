@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin
 
 from ..models import (
     Action,
@@ -66,7 +66,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ImportExportMixin, PortalAdmin):
+class RegistrationAdmin(ExportMixin, PortalAdmin):
     resource_classes = [RegistrationResource]
     list_display = ["name", "unit", "year", "field", "level", "exemplar_kind", "status", "outcome"]
     list_filter = ["year", "field", "level", "status", "outcome", "exemplar_kind", "is_new", "unit_kind",

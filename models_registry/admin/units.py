@@ -1,5 +1,5 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin
 
 from ..models import Unit, UnitKind
 from ..resources import UnitResource
@@ -16,7 +16,7 @@ class UnitKindAdmin(PortalAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportMixin, PortalAdmin):
+class UnitAdmin(ExportMixin, PortalAdmin):
     resource_classes = [UnitResource]
     list_display = ["name", "code", "kind", "area", "level", "is_active"]
     list_filter = ["is_active", "level", "kind", CurrentProvinceFilter]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import CommendationForm, CommendationRound, Level, Proposal
 from ..services.commendations import NotNow, check_votes, forms_for_level
+from .excel import check_upload
 
 
 def date_input():
@@ -173,10 +174,14 @@ class RegistrationSearchForm(forms.Form):
 class CommendationImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp khen thưởng (.xlsx hoặc .csv)"),
-        help_text=_("Dòng đầu là tiêu đề cột; mỗi dòng một khen thưởng của một mô hình đã có trên cổng."),
+        help_text=_("Dòng đầu là tiêu đề cột; mỗi dòng một khen thưởng của một mô hình đã có trên cổng. "
+                    "Bước sau cho xem trước từng dòng; chưa có gì được ghi cho tới khi bạn xác nhận."),
     )
+
+    def clean_file(self):
+        return check_upload(self.cleaned_data["file"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Nhập tệp"), "file")
+        self.helper = _helper(_("Tải lên và xem trước"), "file")
         self.helper.form_enctype = "multipart/form-data"

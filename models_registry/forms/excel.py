@@ -4,9 +4,9 @@ import os
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from ..importing import max_bytes
 from ..models import ImportBatch
 
 KIND_CHOICES = [
@@ -35,11 +35,15 @@ class UploadForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Tải lên và xem trước")))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
-            limit = f"{max_bytes() / 1024 / 1024:.0f}"
-            raise forms.ValidationError(_("Tệp vượt giới hạn %(limit)s MB. Hãy chia thành nhiều tệp nhỏ hơn."),
-                                        params={"limit": limit})
-        if os.path.splitext(upload.name)[1].lower() not in EXTENSIONS:
-            raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx hoặc .csv. Tệp .xls cũ hãy lưu lại dạng .xlsx."))
-        return upload
+        return check_upload(self.cleaned_data["file"])
+
+
+def check_upload(upload):
+    """The upload if its size and type may be imported; the forms' one check before parsing."""
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        limit = f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f}"
+        raise forms.ValidationError(_("Tệp vượt giới hạn %(limit)s MB. Hãy chia thành nhiều tệp nhỏ hơn."),
+                                    params={"limit": limit})
+    if os.path.splitext(upload.name)[1].lower() not in EXTENSIONS:
+        raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx hoặc .csv. Tệp .xls cũ hãy lưu lại dạng .xlsx."))
+    return upload

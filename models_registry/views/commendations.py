@@ -22,7 +22,6 @@ from ..access import (
     role_required,
 )
 from ..certificates import certificate_for, render_pdf
-from ..commendation_import import COLUMNS, ImportFailed, import_commendations
 from ..filters import parse_id
 from ..forms.commendations import (
     AcceptForm,
@@ -33,9 +32,11 @@ from ..forms.commendations import (
     RegistrationSearchForm,
     RoundForm,
 )
-from ..models import CommendationForm, Level, ProposalStatus, Registration
+from ..models import CommendationForm, ImportBatch, Level, ProposalStatus, Registration
 from ..services import commendations as rules
+from ..services.imports import CommendationImporter
 from ..text import fold
+from .excel import keep_upload
 
 PAGE_SIZE = 50
 
@@ -274,21 +275,14 @@ def direct_entry(request):
 
 @role_required(may_enter_commendations)
 def import_file(request):
+    """Upload a file of commendations; its preview and confirm are the Excel pages' own."""
     form = CommendationImportForm(request.POST or None, request.FILES or None)
-    errors = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = import_commendations(upload, name=upload.name, user=request.user)
-        except ImportFailed as failure:
-            errors = failure.errors
-        else:
-            messages.success(request, _("Đã nhập %(count)s khen thưởng từ tệp “%(name)s”.") % {
-                "count": batch.created_count, "name": batch.file_name})
-            return redirect("commendations-list")
+        token = keep_upload(request, ImportBatch.Kind.COMMENDATIONS, form.cleaned_data["file"])
+        return redirect("excel_preview", token=token)
     return render(request, "commendations/import.html", {
-        "form": form, "errors": errors, "columns": COLUMNS.values(),
-    }, status=400 if errors else 200)
+        "form": form, "columns": [column.header for column in CommendationImporter.columns],
+    }, status=400 if form.errors else 200)
 
 
 @login_required

@@ -1,60 +1,82 @@
 """Staff Excel/CSV pages: upload → preview → confirm, template files and exports.
 
-An uploaded file waits between requests in the default storage (shared by every app
-server), under a random token recorded in the user's session; nothing is kept in
-process memory.
+An upload is parsed once, when it arrives; its parsed table waits between requests in the
+default storage (services/imports/uploads.py) under a random token recorded in the user's
+session. Registrations, units and commendations share these pages; commendations are
+uploaded from their own page and previewed here.
 """
-import datetime
-import os
-import secrets
-
+from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import importing
-from ..access import may_export, may_import, role_required
+from ..access import may_enter_commendations, may_export, may_import, require, role_required
 from ..filters import filter_registrations, filter_units
 from ..forms.excel import UploadForm
-from ..models import ImportBatch, Registration, Unit
-from ..resources import RegistrationResource, UnitResource, template_workbook
+from ..models import AdminArea, ImportBatch, Registration, Unit
+from ..resources import RegistrationResource, UnitResource, export_csv, export_workbook
+from ..services.imports import uploads
+from ..services.imports.template import TITLES, template_workbook
+from ..text import fold
 
 SESSION_KEY = "excel_uploads"
 KEEP_PENDING = 3
-SLUGS = {"dang-ky": ImportBatch.Kind.REGISTRATIONS, "don-vi": ImportBatch.Kind.UNITS}
+SLUGS = {"dang-ky": ImportBatch.Kind.REGISTRATIONS, "don-vi": ImportBatch.Kind.UNITS,
+         "khen-thuong": ImportBatch.Kind.COMMENDATIONS}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _limits():
+    return {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "rows": settings.IMPORT_MAX_ROWS}
 
 
 def _pending(request):
     return request.session.get(SESSION_KEY, {})
 
 
+def _check_may_import(user, kind):
+    if kind == ImportBatch.Kind.COMMENDATIONS:
+        require(may_enter_commendations(user), may_enter_commendations.refusal)
+    else:
+        require(may_import(user), may_import.refusal)
+
+
 def _get_upload(request, token):
-    """The stored upload `token` of this user, or 404."""
+    """The kept upload `token` of this user, or 404."""
     upload = _pending(request).get(token)
-    if upload is None or not upload["path"].startswith(f"excel-nhap/{request.user.pk}/"):
-        raise Http404
-    if not default_storage.exists(upload["path"]):
+    if upload is None or not uploads.exists(request.user, token):
         _forget(request, token)
         raise Http404
+    _check_may_import(request.user, upload["kind"])
     return upload
 
 
 def _forget(request, token):
     pending = _pending(request)
-    upload = pending.pop(token, None)
+    if pending.pop(token, None) is not None:
+        request.session[SESSION_KEY] = pending
+    uploads.discard(request.user, token)
+
+
+def keep_upload(request, kind, file):
+    """Parse an uploaded file once and keep it for its preview; return the token.
+
+    Shared with the commendation import page, which uploads into the same flow."""
+    pending = _pending(request)
+    oldest_first = sorted(pending, key=lambda t: pending[t]["at"])
+    for old in oldest_first[:max(0, len(oldest_first) - KEEP_PENDING + 1)]:
+        _forget(request, old)
+    uploads.remove_abandoned(request.user)
+    name = file.name.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    token = uploads.store(request.user, kind, file, name)
+    pending = _pending(request)
+    pending[token] = {"kind": kind, "name": name, "at": timezone.now().isoformat()}
     request.session[SESSION_KEY] = pending
-    if upload and default_storage.exists(upload["path"]):
-        default_storage.delete(upload["path"])
-
-
-def _run(request, upload, write):
-    with default_storage.open(upload["path"], "rb") as handle:
-        return importing.run(upload["kind"], handle, upload["name"], user=request.user, write=write)
+    return token
 
 
 @require_GET
@@ -68,55 +90,21 @@ def index(request):
     })
 
 
-def _limits():
-    return {"mb": importing.max_bytes() // (1024 * 1024), "rows": importing.max_rows()}
-
-
 @require_POST
 @role_required(may_import)
 def upload(request):
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "excel/index.html", {"form": form, "batches": [], "limits": _limits()}, status=400)
-    pending = _pending(request)
-    oldest_first = sorted(pending, key=lambda t: pending[t]["at"])
-    for old in oldest_first[:max(0, len(oldest_first) - KEEP_PENDING + 1)]:
-        _forget(request, old)
-    _remove_abandoned(request.user)
-    token = secrets.token_urlsafe(24)
-    file = form.cleaned_data["file"]
-    extension = os.path.splitext(file.name)[1].lower()
-    path = default_storage.save(f"excel-nhap/{request.user.pk}/{token}{extension}", file)
-    pending = _pending(request)
-    pending[token] = {"path": path, "kind": form.cleaned_data["kind"], "name": os.path.basename(file.name)[:200],
-                      "at": timezone.now().isoformat()}
-    request.session[SESSION_KEY] = pending
+    token = keep_upload(request, form.cleaned_data["kind"], form.cleaned_data["file"])
     return redirect("excel_preview", token=token)
-
-
-def _remove_abandoned(user):
-    """Delete this user's uploads left unconfirmed for a day (for example from an expired session)."""
-    folder = f"excel-nhap/{user.pk}"
-    cutoff = timezone.now() - datetime.timedelta(days=1)
-    try:
-        _, names = default_storage.listdir(folder)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    for name in names:
-        path = f"{folder}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
-            continue
 
 
 @require_GET
 @role_required(may_import)
 def preview(request, token):
-    upload = _get_upload(request, token)
-    report = _run(request, upload, write=False)
-    return _render_preview(request, token, report)
+    _get_upload(request, token)
+    return _render_preview(request, token, uploads.check(request.user, token))
 
 
 def _render_preview(request, token, report):
@@ -127,6 +115,7 @@ def _render_preview(request, token, report):
         "token": token, "report": report, "rows": rows, "only_errors": only_errors,
         "file_problems": [p for p in report.problems if p.row not in row_numbers],
         "kind_label": dict(ImportBatch.Kind.choices)[report.kind],
+        "back_url": "commendations-import" if report.kind == ImportBatch.Kind.COMMENDATIONS else "excel_index",
     })
 
 
@@ -134,22 +123,24 @@ def _render_preview(request, token, report):
 @role_required(may_import)
 def confirm(request, token):
     upload = _get_upload(request, token)
-    report = _run(request, upload, write=True)
+    report = uploads.check(request.user, token, write=True)
     if not report.written:
         messages.error(request, report.summary())
         return _render_preview(request, token, report)
     _forget(request, token)
     messages.success(request, report.summary())
+    if upload["kind"] == ImportBatch.Kind.COMMENDATIONS:
+        return redirect("commendations-list")
     return redirect("excel_index")
 
 
 @require_POST
 @role_required(may_import)
 def cancel(request, token):
-    _get_upload(request, token)
+    upload = _get_upload(request, token)
     _forget(request, token)
     messages.info(request, _("Đã hủy tệp tải lên; không có dữ liệu nào được nhập."))
-    return redirect("excel_index")
+    return redirect("commendations-import" if upload["kind"] == ImportBatch.Kind.COMMENDATIONS else "excel_index")
 
 
 @require_GET
@@ -164,22 +155,39 @@ def template(request, what):
     return response
 
 
+def _slug(text):
+    return slugify(fold(text))[:40]
+
+
+def export_file_name(request, what, fmt):
+    """'dang-ky_tinh-hau-giang_nam-2024_linh-vuc-economy_01-12-2026.xlsx': what the file holds."""
+    area = request.user.area if getattr(request.user, "area_id", None) else None
+    parts = [what, _slug(area.name) if isinstance(area, AdminArea) else "toan-quoc"]
+    for key, value in sorted(request.GET.items()):
+        if value and key not in ("page", "trang"):
+            parts.append(_slug(f"{key}-{value}"))
+    parts.append(timezone.localdate().strftime("%d-%m-%Y"))
+    return "_".join(p for p in parts if p)[:150] + f".{fmt}"
+
+
 @require_GET
 @role_required(may_export)
 def export(request, what, fmt):
-    if what not in SLUGS or fmt not in ("xlsx", "csv"):
+    if what not in ("dang-ky", "don-vi") or fmt not in ("xlsx", "csv"):
         raise Http404
     if SLUGS[what] == ImportBatch.Kind.REGISTRATIONS:
+        resource = RegistrationResource()
         queryset = filter_registrations(Registration.objects.for_user(request.user), request.GET)
-        dataset = RegistrationResource().export(queryset.select_related("unit__area").order_by("year", "pk"))
+        queryset = queryset.select_related("unit__area__province", "unit__area__current_province").order_by(
+            "year", "pk")
     else:
+        resource = UnitResource()
         queryset = filter_units(Unit.objects.for_user(request.user), request.GET)
-        dataset = UnitResource().export(queryset.select_related("area", "kind__parent", "parent").order_by("code"))
+        queryset = queryset.select_related("area__province", "area__current_province", "kind__parent",
+                                           "parent").order_by("code")
     if fmt == "xlsx":
-        response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
+        response = HttpResponse(export_workbook(resource, queryset, TITLES[SLUGS[what]]), content_type=XLSX)
     else:
-        # The byte-order mark makes Excel open the UTF-8 file with its Vietnamese letters intact.
-        response = HttpResponse("\ufeff" + dataset.export("csv"), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().strftime("%d-%m-%Y")
-    response["Content-Disposition"] = f'attachment; filename="{what}-{stamp}.{fmt}"'
+        response = HttpResponse(export_csv(resource, queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_file_name(request, what, fmt)}"'
     return response

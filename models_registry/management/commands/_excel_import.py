@@ -1,10 +1,11 @@
-"""Shared body of the import_registrations and import_units commands."""
+"""Shared body of the import_registrations, import_units and import_commendations commands:
+the portal's import engine, with the same checks and messages as the upload pages."""
 import os
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import importing
+from ...services import imports
 
 
 class ImportCommand(BaseCommand):
@@ -12,7 +13,8 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="tệp .xlsx hoặc .csv")
-        parser.add_argument("--user", help="tên đăng nhập của người nhập: giới hạn theo địa bàn người đó phụ trách")
+        parser.add_argument("--user", "--nguoi-nhap", dest="user",
+                            help="tên đăng nhập của người nhập: giới hạn theo địa bàn người đó phụ trách")
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
 
     def handle(self, *args, file, user=None, dry_run=False, **options):
@@ -24,7 +26,9 @@ class ImportCommand(BaseCommand):
         if not os.path.isfile(file):
             raise CommandError(f"Không có tệp {file}.")
         with open(file, "rb") as handle:
-            report = importing.run(self.kind, handle, os.path.basename(file), user=account, write=not dry_run)
+            report = imports.import_file(self.kind, handle, os.path.basename(file), user=account, write=not dry_run)
+        for notice in report.notices:
+            self.stdout.write(notice)
         for problem in report.problems:
             self.stderr.write(str(problem))
         if not report.ok:
