@@ -32,6 +32,7 @@ HOST, PORT = "127.0.0.1", 8899
 DATABASE_URL = os.getenv("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/danvan_load")
 # The shared cache of docs/deploy.md; its own database number, emptied before each server start.
 REDIS_URL = os.getenv("LOAD_REDIS_URL", "redis://127.0.0.1:6379/15")
+MAIL_DIR = os.getenv("LOAD_MAIL_DIR", "/tmp/danvan-load-mail")
 PASSWORD = "danvan-demo"
 WRITER_ACCOUNTS = ("donvi.a", "donvi.b")
 GUNICORN_OPTIONS = os.getenv("LOAD_GUNICORN_OPTIONS", "--workers 4 --threads 2 --worker-class gthread --keep-alive 5").split()
@@ -84,6 +85,13 @@ class Server:
                "ALLOWED_HOSTS": HOST, "CONN_MAX_AGE": str(self.conn_max_age), "SECURE_SSL_REDIRECT": "false",
                "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING", "REDIS_URL": REDIS_URL}
         redis.Redis.from_url(REDIS_URL).flushdb()
+        # As deployed (docs/deploy.md): the task worker beside gunicorn, mailing into a folder.
+        env.update(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=MAIL_DIR)
+        self.worker = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--interval", "1"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.env = env
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "danvan.wsgi", "--bind", f"{HOST}:{PORT}", *GUNICORN_OPTIONS,
              "--log-level", "warning"],
@@ -110,9 +118,16 @@ class Server:
             total += int(fields[11]) + int(fields[12])
         return total / os.sysconf("SC_CLK_TCK")
 
+    def run_timer_job(self):
+        """The daily reminders job, as the systemd timer runs it; returns its summary line."""
+        return subprocess.run([PYTHON, "manage.py", "send_reminders"], cwd=ROOT, env=self.env, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=20)
+        self.worker.terminate()
+        self.worker.wait(timeout=20)
 
 
 def request(connection, path, method="GET", body=None, headers=None):
@@ -341,6 +356,7 @@ def main():
         with Server(conn_max_age=60) as server:
             report["mix_persistent"] = drive(server, args.users, args.seconds, roles, weights, args.think)
             report["public_only"] = drive(server, args.users, args.seconds, ["public"], [1], args.think)
+            report["reminders_job"] = server.run_timer_job()
         with Server(conn_max_age=0) as server:
             report["mix_no_persistent"] = drive(server, args.users, args.seconds, roles, weights, args.think)
         report["persistent_vs_not_rps_ratio"] = round(

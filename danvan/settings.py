@@ -277,13 +277,6 @@ if MAP_TILE_URL:
 # Registration years accepted by the portal: the movement's records start in 2010.
 FIRST_REGISTRATION_YEAR = 2010
 
-# Certificates (models_registry/certificates.py): the address their QR code opens, when the portal
-# is reached under another name inside the office network; and the commission's PKCS#12 file
-# that signs the PDFs (unset: PDFs are not signed). See docs/deploy.md.
-PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "").rstrip("/")
-CERTIFICATE_SIGNING_P12 = os.getenv("CERTIFICATE_SIGNING_P12", "")
-CERTIFICATE_SIGNING_PASSWORD = os.getenv("CERTIFICATE_SIGNING_PASSWORD", "")
-
 # Bounds on an imported spreadsheet (models_registry/services/imports/reader.py): a file
 # past any of them is refused with a message, within IMPORT_MAX_SECONDS.
 IMPORT_MAX_BYTES = int(os.getenv("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))

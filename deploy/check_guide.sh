@@ -323,6 +323,9 @@ fi
 
 echo "== §2 Database"
 run_block 2-1
+run_block 2-2
+check "§2 Redis drops least recently used keys at its memory limit" \
+    test "$(inside redis-cli config get maxmemory-policy | tail -1)" = allkeys-lru
 
 echo "== §3 Application"
 run_block 3-1 "repository: $ORIGIN_URL" "s|<địa chỉ kho mã>|$ORIGIN_URL|"

@@ -17,7 +17,9 @@ def _fast_password_hashing():
 def _copies_on():
     # As in production: every test that changes data between two requests also checks that
     # the copies of public pages and reports follow the change.
-    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=600, REPORT_CACHE_SECONDS=600):
+    # Each test process keeps its own cache: the workers of a run must not share copies or versions.
+    memory = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=600, REPORT_CACHE_SECONDS=600, CACHES=memory):
         yield
 
 

@@ -4,8 +4,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CommendationForm, CommendationRound, Level, Proposal, RevocationGround, SigningCapacity
-from ..services.commendations import SIGNER_FIELDS, NotNow, check_votes, forms_for_level
+from ..models import CommendationForm, CommendationRound, Level, Proposal
+from ..services.commendations import NotNow, check_votes, forms_for_level
 from .excel import check_upload
 
 
@@ -120,22 +120,11 @@ class DecisionFields(forms.Form):
         label=_("Tên ghi trên giấy khen"), max_length=255, required=False,
         help_text=_("Để trống: tên người (điển hình cá nhân) hoặc tên đơn vị."),
     )
-    signing_capacity = forms.ChoiceField(label=_("Hình thức ký"), choices=SigningCapacity.choices, required=False)
-    signing_for = forms.CharField(
-        label=_("Thay mặt / ký thay cho"), max_length=160, required=False,
-        help_text=_("TM.: tập thể (để trống: cơ quan ban hành); KT.: chức vụ người đứng đầu (để trống: Trưởng ban)."),
-    )
-    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False,
-                                      help_text=_("Để trống: Trưởng ban."))
-    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=120, required=False)
-
-
-SIGNER_LAYOUT = (Row(Column("signing_capacity"), Column("signing_for")), Row(Column("signer_position"), Column("signer_name")))
 
 
 class AcceptForm(DecisionFields):
     form = FormOfCommendationField()
-    field_order = ["form", "decision_number", "decision_date", "authority", "recipient_name", *SIGNER_FIELDS]
+    field_order = ["form", "decision_number", "decision_date", "authority", "recipient_name"]
 
     def __init__(self, *args, level, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,7 +137,6 @@ class AcceptForm(DecisionFields):
             Row(Column("decision_number"), Column("decision_date")),
             "authority",
             "recipient_name",
-            *SIGNER_LAYOUT,
             button_class="btn-success",
             form_tag=False,
         )
@@ -165,7 +153,7 @@ class DeclineForm(forms.Form):
 class DirectEntryForm(DecisionFields):
     form = FormOfCommendationField()
     level = forms.ChoiceField(label=_("Cấp khen"), choices=Level.choices)
-    field_order = ["form", "level", "decision_number", "decision_date", "authority", "recipient_name", *SIGNER_FIELDS]
+    field_order = ["form", "level", "decision_number", "decision_date", "authority", "recipient_name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,19 +163,7 @@ class DirectEntryForm(DecisionFields):
             Row(Column("decision_number"), Column("decision_date")),
             "authority",
             "recipient_name",
-            *SIGNER_LAYOUT,
         )
-
-
-class RevokeForm(forms.Form):
-    ground = forms.ChoiceField(label=_("Căn cứ thu hồi"), choices=[("", "---------"), *RevocationGround.choices])
-    decision_number = forms.CharField(label=_("Số quyết định thu hồi"), max_length=60)
-    decision_date = DateTextField(label=_("Ngày quyết định thu hồi"))
-
-    def __init__(self, *args, submit_label, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(submit_label, "ground", Row(Column("decision_number"), Column("decision_date")),
-                              button_class="btn-danger")
 
 
 class RegistrationSearchForm(forms.Form):

@@ -12,10 +12,7 @@ from .commendations import (
     SigningCapacity,
 )
 from .criteria import CriteriaSet, Criterion, CriterionAssessment
-from .notifications import EmailStatus, Notification, NotificationKind
-from .plans import PLAN_DATES, YearPlan
 from .history import Action, ImportBatch, RegistrationEvent, Source
-from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, LineageSource
 from .reasons import ReasonTemplate
 from .registrations import RESULT_FIGURES, Registration
 from .reviews import Review, YearClosure
@@ -26,24 +23,21 @@ __all__ = [
     "AdminArea",
     "AreaLevel",
     "AreaSuccessor",
+from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, LineageSource
     "Attachment",
     "Commendation",
-    "RevocationGround",
-    "SigningCapacity",
     "CommendationForm",
     "CommendationRound",
+    "RevocationGround",
+    "SigningCapacity",
     "CriteriaSet",
     "Criterion",
-    "EmailStatus",
     "CriterionAssessment",
     "ExemplarKind",
     "Field",
     "ImportBatch",
     "Level",
-    "Notification",
-    "NotificationKind",
     "Outcome",
-    "PLAN_DATES",
     "PUBLISHED_STATUSES",
     "Proposal",
     "ProposalStatus",
@@ -60,12 +54,11 @@ __all__ = [
     "Unit",
     "UnitKind",
     "User",
+    "YearClosure",
+]
     "PasswordResetRequest",
     "AccountFate",
     "LineageEvent",
     "LineageKind",
     "LineageLink",
     "LineageSource",
-    "YearClosure",
-    "YearPlan",
-]

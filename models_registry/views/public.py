@@ -139,7 +139,7 @@ def registration_detail(request, pk):
         "figures": result_figures(registration),
         "years": model_years(registration),
         "replication_tree": replication_tree(registration, published()),
-        "commendations": registration.commendations.active().select_related("form").order_by("decision_date"),
+        "commendations": registration.commendations.select_related("form").order_by("decision_date"),
         "photos": registration.attachments.filter(is_public=True, content_type__in=PHOTO_TYPES),
         "similar": similar_registrations(registration, with_commended(published())),
     }
