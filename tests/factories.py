@@ -78,6 +78,10 @@ def make_unit(area, kind=None, code=None, name=None, **extra):
 def make_registration(unit, year=2025, name=None, status=Status.DRAFT, **extra):
     n = next(_seq)
     extra.setdefault("field", "economy")
+    # What submitting asks for, so a factory draft can be sent as it is.
+    extra.setdefault("objectives", "Mục tiêu thử")
+    extra.setdefault("content", "Nội dung thử")
+    extra.setdefault("success_indicators", "Tiêu chí thử")
     return Registration.objects.create(unit=unit, year=year, name=name or f"Mô hình thử {n}", status=status, **extra)
 
 
@@ -228,3 +232,34 @@ def make_portal_world():
     )
 
 
+
+
+def make_plan(area, year, **dates):
+    from models_registry.models import YearPlan
+
+    return YearPlan.objects.create(area=area, year=year, **dates)
+
+
+def make_sent(unit, year, on, *, status=Status.SUBMITTED):
+    """A registration of `unit` sent for review on the date `on` (its history says so)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from models_registry.models import Action, RegistrationEvent
+
+    registration = make_registration(unit, year=year, status=status)
+    event = RegistrationEvent.objects.create(registration=registration, action=Action.SUBMITTED,
+                                             from_status=Status.DRAFT, to_status=Status.SUBMITTED)
+    at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
+    RegistrationEvent.objects.filter(pk=event.pk).update(at=at)
+    return registration
+
+
+def make_units(area, count, kind=None, prefix="HL"):
+    """`count` units of `area` in one query (bulk account creation at a province's scale)."""
+    kind = kind or make_kind()
+    n = next(_seq)
+    return Unit.objects.bulk_create([
+        Unit(code=f"{prefix}{n}-{i:05d}", name=f"Đơn vị hàng loạt {n}-{i}", kind=kind, area=area) for i in range(count)
+    ])

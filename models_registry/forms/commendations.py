@@ -4,13 +4,10 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CommendationForm, CommendationRound, Level, Proposal
-from ..services.commendations import NotNow, check_votes, forms_for_level
+from ..models import CommendationForm, CommendationRound, Level, Proposal, RevocationGround, SigningCapacity
+from ..services.commendations import SIGNER_FIELDS, NotNow, check_votes, forms_for_level
 from .excel import check_upload
-
-
-def date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from .fields import DateTextField, WholeNumberField
 
 
 def _helper(submit_label, *layout, button_class="btn-primary", form_tag=True):
@@ -26,7 +23,7 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = CommendationRound
         fields = ["name", "year_from", "year_to", "opens_on", "closes_on"]
-        widgets = {"opens_on": date_input(), "closes_on": date_input()}
+        field_classes = {"opens_on": DateTextField, "closes_on": DateTextField}
         help_texts = {
             "name": _("Ví dụ: Xét khen thưởng điển hình “Dân vận khéo” năm 2026."),
             "year_to": _("Bằng “Từ năm” nếu xét một năm; khác nếu xét cả giai đoạn (ví dụ 2021–2025)."),
@@ -71,8 +68,9 @@ class ProposalForm(forms.ModelForm):
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 4}),
             "reason_without_exemplary": forms.Textarea(attrs={"rows": 2}),
-            "vote_date": date_input(),
         }
+        field_classes = {"vote_date": DateTextField, "votes_present": WholeNumberField, "votes_for": WholeNumberField,
+                         "votes_against": WholeNumberField}
         help_texts = {
             "reason_without_exemplary": _(
                 "Chỉ cần khi mô hình chưa được tổng kết cuối năm là “Điển hình”."
@@ -114,17 +112,28 @@ class FormOfCommendationField(forms.ModelChoiceField):
 class DecisionFields(forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60,
                                       help_text=_("Ví dụ: 125-QĐ/BDVTU."))
-    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=date_input())
+    decision_date = DateTextField(label=_("Ngày quyết định"))
     authority = forms.CharField(label=_("Cơ quan ban hành"), max_length=255)
     recipient_name = forms.CharField(
         label=_("Tên ghi trên giấy khen"), max_length=255, required=False,
         help_text=_("Để trống: tên người (điển hình cá nhân) hoặc tên đơn vị."),
     )
+    signing_capacity = forms.ChoiceField(label=_("Hình thức ký"), choices=SigningCapacity.choices, required=False)
+    signing_for = forms.CharField(
+        label=_("Thay mặt / ký thay cho"), max_length=160, required=False,
+        help_text=_("TM.: tập thể (để trống: cơ quan ban hành); KT.: chức vụ người đứng đầu (để trống: Trưởng ban)."),
+    )
+    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False,
+                                      help_text=_("Để trống: Trưởng ban."))
+    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=120, required=False)
+
+
+SIGNER_LAYOUT = (Row(Column("signing_capacity"), Column("signing_for")), Row(Column("signer_position"), Column("signer_name")))
 
 
 class AcceptForm(DecisionFields):
     form = FormOfCommendationField()
-    field_order = ["form", "decision_number", "decision_date", "authority", "recipient_name"]
+    field_order = ["form", "decision_number", "decision_date", "authority", "recipient_name", *SIGNER_FIELDS]
 
     def __init__(self, *args, level, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,6 +146,7 @@ class AcceptForm(DecisionFields):
             Row(Column("decision_number"), Column("decision_date")),
             "authority",
             "recipient_name",
+            *SIGNER_LAYOUT,
             button_class="btn-success",
             form_tag=False,
         )
@@ -153,7 +163,7 @@ class DeclineForm(forms.Form):
 class DirectEntryForm(DecisionFields):
     form = FormOfCommendationField()
     level = forms.ChoiceField(label=_("Cấp khen"), choices=Level.choices)
-    field_order = ["form", "level", "decision_number", "decision_date", "authority", "recipient_name"]
+    field_order = ["form", "level", "decision_number", "decision_date", "authority", "recipient_name", *SIGNER_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +173,19 @@ class DirectEntryForm(DecisionFields):
             Row(Column("decision_number"), Column("decision_date")),
             "authority",
             "recipient_name",
+            *SIGNER_LAYOUT,
         )
+
+
+class RevokeForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Căn cứ thu hồi"), choices=[("", "---------"), *RevocationGround.choices])
+    decision_number = forms.CharField(label=_("Số quyết định thu hồi"), max_length=60)
+    decision_date = DateTextField(label=_("Ngày quyết định thu hồi"))
+
+    def __init__(self, *args, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label, "ground", Row(Column("decision_number"), Column("decision_date")),
+                              button_class="btn-danger")
 
 
 class RegistrationSearchForm(forms.Form):

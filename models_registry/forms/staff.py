@@ -5,10 +5,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import AdminArea, Field, Level, Outcome, ReviewKind, Status
+from ..models import AdminArea, Outcome, ReasonTemplate, ReviewKind, Status
+from ..models.validators import LONG_TEXT, SHORT_TEXT
 from ..text import nfc
+from .fields import DateTextField
 
 
 def _helper(*layout):
@@ -29,12 +32,75 @@ class UnitSearchForm(forms.Form):
         self.helper.form_method = "get"
 
 
-class ReturnForm(forms.Form):
+def reason_templates(user, use):
+    """The reason templates offered to `user`: everyone's, and those of the user's own area."""
+    return ReasonTemplate.objects.filter(Q(area=None) | Q(area=user.area_id), use=use).order_by("text")
+
+
+class ReasonForm(forms.Form):
+    """A reason picked from the templates, typed, or both (the typed words follow the template)."""
+
+    use = ReasonTemplate.Use.RETURN
+    reason_label = _("Lý do trả lại")
+    reason_help = _("Đơn vị sẽ thấy lý do này; ghi rõ cần bổ sung, sửa những gì.")
+    missing_reason = _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")
+    reason_required = True
+
+    template = forms.ModelChoiceField(label=_("Lý do mẫu"), queryset=ReasonTemplate.objects.none(), required=False,
+                                      empty_label=_("— Chọn một lý do hay dùng —"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = reason_templates(user, self.use)
+        self.fields["reason"].label = self.reason_label
+        self.fields["reason"].help_text = self.reason_help
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        template = cleaned.get("template")
+        typed = nfc(cleaned.get("reason", "")).strip()
+        cleaned["reason"] = " ".join(part for part in (template.text if template else "", typed) if part)
+        if self.reason_required and not cleaned["reason"]:
+            self.add_error("reason", self.missing_reason)
+        return cleaned
+
+
+class ReturnForm(ReasonForm):
+    pass
+
+
+class AcceptForm(ReasonForm):
+    """The confirmation step of accepting; a reason is asked for when criteria fall short."""
+
+    use = ReasonTemplate.Use.ACCEPT
+    reason_label = _("Lý do vẫn duyệt")
+    reason_help = _("Bắt buộc khi còn tiêu chí chưa đạt hoặc chưa đánh giá; lý do được ghi vào lịch sử.")
+    reason_required = False
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+
+class ReopenForm(ReasonForm):
+    use = ReasonTemplate.Use.REOPEN
+    reason_label = _("Lý do mở lại")
+    reason_help = _("Được ghi vào lịch sử; nếu trả lại cho đơn vị, đơn vị sẽ thấy lý do này.")
+    missing_reason = _("Hãy ghi lý do mở lại mô hình đã duyệt.")
+    to_status = forms.ChoiceField(
+        label=_("Đưa mô hình về"), widget=forms.RadioSelect, initial=Status.SUBMITTED,
+        choices=[(Status.SUBMITTED, _("Chờ duyệt (Ban Dân vận xem xét lại)")),
+                 (Status.RETURNED, _("Trả lại cho đơn vị để sửa"))],
+    )
+    field_order = ["to_status", "template", "reason"]
+
+
+class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Lý do trả lại"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Đơn vị sẽ thấy lý do này; ghi rõ cần bổ sung, sửa những gì."),
-        error_messages={"required": _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")},
+        label=_("Lý do rút mô hình"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mô hình rút không còn được tính trong báo cáo và không hiện trên trang công khai; "
+                    "lịch sử vẫn được giữ."),
+        error_messages={"required": _("Hãy ghi lý do rút mô hình.")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -43,21 +109,41 @@ class ReturnForm(forms.Form):
         self.helper = _helper()
 
     def clean_reason(self):
-        reason = nfc(self.cleaned_data["reason"])
+        reason = nfc(self.cleaned_data["reason"]).strip()
         if not reason:
-            raise forms.ValidationError(_("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì."))
+            raise forms.ValidationError(_("Hãy ghi lý do rút mô hình."))
         return reason
 
 
+class BulkReturnForm(ReasonForm):
+    version = None
+
+
+class ReasonTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReasonTemplate
+        fields = ["use", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Row(Column("use", css_class="col-md-4"), Column("text", css_class="col-md-8")))
+
+    def clean_text(self):
+        text = nfc(self.cleaned_data["text"]).strip()
+        if not text:
+            raise forms.ValidationError(_("Hãy ghi nội dung lý do."))
+        return text
+
+
 class ReviewForm(forms.Form):
-    review_date = forms.DateField(
+    review_date = DateTextField(
         label=_("Ngày sơ kết / tổng kết"),
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("Nhập theo dạng ngày/tháng/năm, ví dụ 15/12/2025."),
     )
     outcome = forms.ChoiceField(label=_("Kết quả đánh giá"), choices=[("", "—"), *Outcome.choices], required=False)
-    summary = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    summary = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
+                              max_length=LONG_TEXT)
 
     def __init__(self, *args, kind, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +178,7 @@ class AssessmentForm(forms.Form):
                 label=_("Kết quả"), choices=MET_CHOICES, required=False, initial=met_initial)
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
                 label=_("Nhận xét"), required=False, initial=current.note if current else "",
-                widget=forms.Textarea(attrs={"rows": 2}))
+                widget=forms.Textarea(attrs={"rows": 2}), max_length=SHORT_TEXT)
             self.fields[f"evidence_{criterion.pk}"] = forms.ModelChoiceField(
                 label=_("Minh chứng"), queryset=attachments, required=False, empty_label=_("— Không —"),
                 initial=current.evidence_id if current else None)
@@ -143,28 +229,3 @@ def close_year_form(data, user):
         form.helper = _helper(Row(Column("area", css_class="col-md-8"), Column("year", css_class="col-md-4")),
                               "confirm")
     return form
-
-
-class RegistrationFilterForm(forms.Form):
-    """The list filters (GET); names are the shared Vietnamese query parameters of `filters.py`."""
-
-    def __init__(self, *args, unit_kinds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"] = forms.CharField(label=_("Tìm kiếm"), required=False,
-                                           widget=forms.TextInput(attrs={"placeholder": _("Tên mô hình, đơn vị…")}))
-        self.fields["nam"] = forms.IntegerField(label=_("Năm"), required=False)
-        self.fields["trang-thai"] = forms.ChoiceField(label=_("Trạng thái"), required=False,
-                                                      choices=[("", _("Tất cả")), *Status.choices])
-        self.fields["linh-vuc"] = forms.ChoiceField(label=_("Lĩnh vực"), required=False,
-                                                    choices=[("", _("Tất cả")), *Field.choices])
-        self.fields["cap"] = forms.ChoiceField(label=_("Cấp"), required=False,
-                                               choices=[("", _("Tất cả")), *Level.choices])
-        self.fields["loai-don-vi"] = forms.ChoiceField(
-            label=_("Loại đơn vị"), required=False,
-            choices=[("", _("Tất cả")), *((kind.code, kind.label) for kind in unit_kinds)])
-        self.helper = _helper(Row(
-            Column("q", css_class="col-md-3"), Column("nam", css_class="col-md-1"),
-            Column("trang-thai", css_class="col-md-2"), Column("linh-vuc", css_class="col-md-2"),
-            Column("cap", css_class="col-md-2"), Column("loai-don-vi", css_class="col-md-2"),
-        ))
-        self.helper.form_method = "get"

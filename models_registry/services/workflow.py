@@ -6,17 +6,22 @@ double-clicked button or two people acting at once change the row only once.
 """
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..access import is_owner, may_close_year, may_enter_for_units, may_review, require
 from ..models import (
     Action,
+    AdminArea,
     Attachment,
+    CriteriaSet,
     CriterionAssessment,
+    ExemplarKind,
+    NotificationKind,
     Outcome,
     Registration,
     RegistrationEvent,
@@ -26,12 +31,18 @@ from ..models import (
     Status,
     YearClosure,
 )
-from . import audit
+from ..models.validators import validate_date
+from . import audit, notifications
 from .errors import NotNow, StaleEdit
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 SUBMITTABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 REVIEWABLE_STATUSES = (Status.ACCEPTED, Status.COMPLETED)
+WITHDRAWABLE_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)
+# Where a reopened model goes: back to the queue, or back to the unit with the reason.
+REOPEN_TARGETS = (Status.SUBMITTED, Status.RETURNED)
+# A draft may hold just a name; these are asked for when it is sent.
+SUBMIT_REQUIRED_FIELDS = ("name", "field", "objectives", "content", "success_indicators")
 ASSESSABLE_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.COMPLETED)
 # Staff correct a registration at any point until the year is closed; withdrawn ones stay as they were.
 STAFF_EDITABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.COMPLETED)
@@ -63,6 +74,9 @@ class Permissions:
     upload: bool
     assess: bool
     review: bool
+    reopen: bool
+    withdraw: bool
+    delete: bool
     locked: bool
     owner: bool
     reviewer: bool
@@ -74,7 +88,12 @@ class Permissions:
     @property
     def buttons(self):
         """Whether the page's action bar has anything to offer (evidence upload has its own box)."""
-        return any((self.edit, self.submit, self.accept, self.return_, self.report_results, self.assess, self.review))
+        return any((self.edit, self.submit, self.accept, self.return_, self.report_results, self.assess, self.review,
+                    self.reopen, self.withdraw, self.delete))
+
+    @property
+    def delete_evidence(self):
+        return self.edit
 
 
 def permissions_for(user, registration):
@@ -94,6 +113,9 @@ def permissions_for(user, registration):
         upload=(owner or reviewer) and status != Status.WITHDRAWN,
         assess=reviewer and status in ASSESSABLE_STATUSES,
         review=reviewer and status in REVIEWABLE_STATUSES,
+        reopen=reviewer and status == Status.ACCEPTED,
+        withdraw=(owner or reviewer) and status in WITHDRAWABLE_STATUSES,
+        delete=(owner or reviewer) and status == Status.DRAFT,
         locked=locked,
         owner=is_owner_here,
         reviewer=is_reviewer_here,
@@ -105,8 +127,16 @@ def _locked_message(registration):
     return _("Năm %(year)s đã khóa sổ: mô hình chỉ còn để xem.") % {"year": registration.year}
 
 
+def _still_open(user, area, year):
+    """Inside the write's transaction, before it locks any registration row: the year may have been
+    closed since the checks above. The locks taken here keep a closure from committing before this
+    write does (YearClosure.objects.lock_covering); administrators may write in a closed year."""
+    if not user.is_superuser and YearClosure.objects.lock_covering(area, year):
+        raise NotNow(_("Năm %(year)s đã khóa sổ: mô hình chỉ còn để xem.") % {"year": year})
+
+
 # Which flags need a reviewer (staff or administrator); the others are open to the owning unit too.
-REVIEWER_FLAGS = ("accept", "return_", "assess", "review")
+REVIEWER_FLAGS = ("accept", "return_", "assess", "review", "reopen")
 
 
 def _check(user, registration, flag):
@@ -123,6 +153,14 @@ def _check(user, registration, flag):
         )
 
 
+# Transitions the unit is told about, in its inbox and by email.
+NOTIFIED_ACTIONS = {
+    Action.ACCEPTED: NotificationKind.ACCEPTED,
+    Action.RETURNED: NotificationKind.RETURNED,
+    Action.REOPENED: NotificationKind.REOPENED,
+}
+
+
 def _transition(user, registration, *, from_statuses, to_status, action, reason="", version=None, source=Source.PORTAL,
                 extra=None, changes=None):
     """Move the registration to `to_status` if it is still in `from_statuses` (and at `version`, if given)."""
@@ -131,6 +169,7 @@ def _transition(user, registration, *, from_statuses, to_status, action, reason=
         rows = rows.filter(version=version)
     extra = extra or {}
     with transaction.atomic():
+        _still_open(user, registration.area, registration.year)
         updated = rows.update(status=to_status, version=F("version") + 1, updated_at=timezone.now(), **extra)
         if not updated:
             current = Registration.objects.get(pk=registration.pk)
@@ -141,20 +180,94 @@ def _transition(user, registration, *, from_statuses, to_status, action, reason=
             )
         audit.record(registration, action, actor=user, source=source, from_status=registration.status,
                      to_status=to_status, reason=reason, changes=changes)
+        if action in NOTIFIED_ACTIONS:
+            notifications.registration_changed(registration, NOTIFIED_ACTIONS[action], reason=reason)
     registration.refresh_from_db()
     return registration
 
 
+def missing_for_submit(registration):
+    """Labels of the fields a registration still lacks before it can be sent."""
+    names = list(SUBMIT_REQUIRED_FIELDS)
+    if registration.exemplar_kind == ExemplarKind.INDIVIDUAL:
+        names.append("person_name")
+    return [str(Registration._meta.get_field(name).verbose_name) for name in names
+            if not str(getattr(registration, name) or "").strip()]
+
+
+def _require_complete(registration):
+    missing = missing_for_submit(registration)
+    if missing:
+        raise NotNow(
+            ngettext("Chưa gửi được: còn thiếu mục %(fields)s.", "Chưa gửi được: còn thiếu các mục %(fields)s.",
+                     len(missing)) % {"fields": ", ".join(missing)}
+        )
+
+
 def submit(user, registration, *, version=None, source=Source.PORTAL):
     _check(user, registration, "submit")
+    _require_complete(registration)
     return _transition(user, registration, from_statuses=SUBMITTABLE_STATUSES, to_status=Status.SUBMITTED,
                        action=Action.SUBMITTED, version=version, source=source)
 
 
-def accept(user, registration, *, version=None, source=Source.PORTAL):
+@dataclass(frozen=True)
+class CriteriaResult:
+    """How a registration stands against its unit kind's criteria set."""
+
+    total: int
+    met: int
+    unmet: int
+
+    @property
+    def unassessed(self):
+        return max(self.total - self.met - self.unmet, 0)
+
+    @property
+    def shortfall(self):
+        """Whether accepting needs a stated reason: a criterion not met or not assessed."""
+        return bool(self.unmet or self.unassessed)
+
+    @property
+    def label(self):
+        if not self.total:
+            return _("Không có bộ tiêu chí")
+        if self.unmet:
+            return ngettext("%(n)s tiêu chí chưa đạt", "%(n)s tiêu chí chưa đạt", self.unmet) % {"n": self.unmet}
+        if self.unassessed == self.total:
+            return _("Chưa đánh giá")
+        if self.unassessed:
+            return ngettext("%(n)s tiêu chí chưa đánh giá", "%(n)s tiêu chí chưa đánh giá",
+                            self.unassessed) % {"n": self.unassessed}
+        return _("Đạt đủ %(n)s tiêu chí") % {"n": self.total}
+
+
+def criteria_result(registration, *, criteria_set=None, met=None, unmet=None):
+    """The result from the assessments (or from counts already annotated on a list's rows)."""
+    if criteria_set is None:
+        criteria_set = CriteriaSet.for_kind(registration.unit_kind, registration.year)
+    if criteria_set is None:
+        return CriteriaResult(0, 0, 0)
+    ids = [c.pk for c in criteria_set.criteria.all()]
+    if met is None or unmet is None:
+        flags = list(registration.assessments.filter(criterion__in=ids).values_list("met", flat=True))
+        met, unmet = flags.count(True), flags.count(False)
+    return CriteriaResult(len(ids), met, unmet)
+
+
+def accept(user, registration, *, version=None, reason="", source=Source.PORTAL, result=None):
+    """Accept a submitted model. A criterion not met or not assessed needs a reason, kept in the history."""
     _check(user, registration, "accept")
+    reason = (reason or "").strip()
+    result = result or criteria_result(registration)
+    if result.shortfall and not reason:
+        raise NotNow(
+            _("Mô hình còn tiêu chí chưa đạt hoặc chưa đánh giá (%(result)s): hãy ghi lý do vẫn duyệt.")
+            % {"result": result.label}
+        )
     return _transition(user, registration, from_statuses=(Status.SUBMITTED,), to_status=Status.ACCEPTED,
-                       action=Action.ACCEPTED, version=version, source=source, extra={"return_reason": ""})
+                       action=Action.ACCEPTED, version=version, source=source, reason=reason,
+                       extra={"return_reason": ""})
 
 
 def return_with_reason(user, registration, reason, *, version=None, source=Source.PORTAL):
@@ -167,20 +280,115 @@ def return_with_reason(user, registration, reason, *, version=None, source=Sourc
                        extra={"return_reason": reason})
 
 
-def create(user, registration, *, source=Source.PORTAL):
-    """Save a new registration for a unit the user answers for (its own, or one inside a staff's area)."""
+def reopen(user, registration, *, to_status, reason, version=None, source=Source.PORTAL):
+    """Take back an acceptance while the year is open: the model leaves the public pages at once."""
+    _check(user, registration, "reopen")
+    reason = (reason or "").strip()
+    if to_status not in REOPEN_TARGETS:
+        raise NotNow(_("Chỉ mở lại về “chờ duyệt” hoặc “trả lại để sửa”."))
+    if not reason:
+        raise NotNow(_("Hãy ghi lý do mở lại mô hình đã duyệt."))
+    extra = {"return_reason": reason if to_status == Status.RETURNED else ""}
+    return _transition(user, registration, from_statuses=(Status.ACCEPTED,), to_status=to_status,
+                       action=Action.REOPENED, reason=reason, version=version, source=source, extra=extra)
+
+
+def withdraw(user, registration, reason, *, version=None, source=Source.PORTAL):
+    """The unit (or staff for it) takes a sent or accepted model back: it leaves counts and public pages."""
+    _check(user, registration, "withdraw")
+    reason = (reason or "").strip()
+    if not reason:
+        raise NotNow(_("Hãy ghi lý do rút mô hình."))
+    return _transition(user, registration, from_statuses=WITHDRAWABLE_STATUSES, to_status=Status.WITHDRAWN,
+                       action=Action.WITHDRAWN, reason=reason, version=version, source=source)
+
+
+def delete_draft(user, registration):
+    """Delete a draft nobody has been sent: no history is kept, there is nothing left to account for."""
+    _check(user, registration, "delete")
+    with transaction.atomic():
+        _still_open(user, registration.area, registration.year)
+        stored = Registration.objects.select_for_update().get(pk=registration.pk)
+        if stored.status != Status.DRAFT:
+            raise NotNow(_("Chỉ xóa được bản nháp; mô hình đã gửi thì hãy rút."))
+        files = [attachment.file for attachment in stored.attachments.all()]
+        stored.delete()
+        transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+
+
+def delete_attachment(user, attachment, *, source=Source.PORTAL):
+    """Remove evidence while the registration may still be edited; the history names the file."""
+    registration = attachment.registration
+    _check(user, registration, "edit")
+    with transaction.atomic():
+        _still_open(user, registration.area, registration.year)
+        file = attachment.file
+        name = attachment.original_name
+        attachment.delete()
+        audit.record(registration, Action.DETACHED, actor=user, source=source, changes={"attachment": [name, ""]})
+        transaction.on_commit(lambda: file.delete(save=False))
+
+
+@dataclass
+class BulkOutcome:
+    done: list
+    refused: list  # (registration, message)
+
+
+def bulk_accept(user, registrations, *, reason="", source=Source.PORTAL):
+    """Accept each one by itself, so every model gets its own history line and one refusal stops no other."""
+    return _each(registrations, lambda registration: accept(user, registration, reason=reason, source=source,
+                                                            version=registration.version))
+
+
+def bulk_return(user, registrations, reason, *, source=Source.PORTAL):
+    reason = (reason or "").strip()
+    if not reason:
+        raise NotNow(_("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì."))
+    return _each(registrations, lambda registration: return_with_reason(user, registration, reason, source=source,
+                                                                        version=registration.version))
+
+
+def _each(registrations, action):
+    outcome = BulkOutcome([], [])
+    for registration in registrations:
+        try:
+            outcome.done.append(action(registration))
+        except (NotNow, PermissionDenied) as error:
+            outcome.refused.append((registration, _message(error)))
+    return outcome
+
+
+def _message(error):
+    return " ".join(error.messages) if isinstance(error, NotNow) else str(error)
+
+
+def create(user, registration, *, source=Source.PORTAL, approved_on_paper=False):
+    """Save a new registration for a unit the user answers for (its own, or one inside a staff's area).
+
+    Staff typing in a form the commission already approved on paper take it straight to accepted;
+    the history says so.
+    """
     require(
         is_owner(user, registration) or may_enter_for_units(user, registration.unit),
         _("Bạn không được đăng ký mô hình cho đơn vị này."),
     )
     if YearClosure.objects.covering(registration.unit.area, registration.year).exists() and not user.is_superuser:
         raise NotNow(_locked_message(registration))
+    if approved_on_paper:
+        require(may_review(user), _("Chỉ cán bộ Ban Dân vận ghi nhận được mô hình đã duyệt trên giấy."))
+        _require_complete(registration)
     registration.status = Status.DRAFT
     registration.version = 1
     try:
         with transaction.atomic():
+            _still_open(user, registration.unit.area, registration.year)
             registration.save()
             audit.record(registration, Action.CREATED, actor=user, source=source, to_status=Status.DRAFT)
+            if approved_on_paper:
+                _transition(user, registration, from_statuses=(Status.DRAFT,), to_status=Status.ACCEPTED,
+                            action=Action.ACCEPTED, source=source,
+                            reason=_("Nhập từ hồ sơ giấy đã được duyệt; ghi nhận duyệt ngay khi nhập."))
     except IntegrityError:
         raise NotNow(_("Đơn vị đã đăng ký một mô hình cùng tên trong năm này.")) from None
     return registration
@@ -195,6 +403,7 @@ def save_edit(user, registration, *, version, flag="edit", reason="", source=Sou
     stored = Registration.objects.select_related("area").get(pk=registration.pk)
     _check(user, stored, flag)
     with transaction.atomic():
+        _still_open(user, stored.area, stored.year)
         claimed = Registration.objects.filter(pk=stored.pk, version=version).update(version=F("version") + 1)
         if not claimed:
             raise StaleEdit(
@@ -209,8 +418,8 @@ def save_edit(user, registration, *, version, flag="edit", reason="", source=Sou
             registration.area_id = registration.unit.area_id
             registration.unit_kind_id = registration.unit.kind_id
         moved = (registration.year, registration.area_id) != (stored.year, stored.area_id)
-        if moved and not user.is_superuser and YearClosure.objects.covering(registration.area, registration.year).exists():
-            raise NotNow(_locked_message(registration))
+        if moved:
+            _still_open(user, registration.area, registration.year)
         try:
             with transaction.atomic():
                 registration.save()
@@ -220,9 +429,10 @@ def save_edit(user, registration, *, version, flag="edit", reason="", source=Sou
     return registration
 
 
-def add_attachment(user, registration, *, file, content_type, caption="", is_public=True, source=Source.PORTAL):
+def add_attachment(user, registration, *, file, content_type, caption="", is_public=False, source=Source.PORTAL):
     _check(user, registration, "upload")
     with transaction.atomic():
+        _still_open(user, registration.area, registration.year)
         attachment = Attachment(
             registration=registration, original_name=file.name[:255], content_type=content_type, size=file.size,
             caption=caption, is_public=is_public, uploaded_by=user if user.is_authenticated else None,
@@ -240,6 +450,7 @@ def assess_criteria(user, registration, rows, *, source=Source.PORTAL):
     existing = {a.criterion_id: a for a in registration.assessments.all()}
     changes = {}
     with transaction.atomic():
+        _still_open(user, registration.area, registration.year)
         for criterion, met, note, evidence in rows:
             old = existing.get(criterion.pk)
             before = _assessment_text(old.met, old.note) if old else ""
@@ -270,7 +481,12 @@ def record_review(user, registration, *, kind, review_date, outcome="", summary=
     _check(user, registration, "review")
     if kind == ReviewKind.YEAR_END and outcome not in Outcome.values:
         raise NotNow(_("Tổng kết cuối năm phải có kết quả đánh giá."))
+    try:
+        validate_date(review_date)
+    except ValidationError as error:
+        raise NotNow({"review_date": error.messages}) from None
     with transaction.atomic():
+        _still_open(user, registration.area, registration.year)
         review, created = Review.objects.get_or_create(
             registration=registration, kind=kind,
             defaults={"review_date": review_date, "outcome": outcome, "summary": summary, "reviewer": user},
@@ -312,6 +528,9 @@ def close_year(user, area, year):
     """Lock `year` for `area` and everything inside it. Closing twice keeps the first closure."""
     require(may_close_year(user, area), _("Chỉ cán bộ của địa bàn mới được khóa sổ năm."))
     with transaction.atomic():
+        # Writers share-lock the rows of the areas containing theirs (_still_open): this waits for the
+        # writes under way to commit, and the writes that follow see the closure.
+        AdminArea.objects.select_for_update().filter(pk=area.pk).first()
         closure, created = YearClosure.objects.get_or_create(area=area, year=year, defaults={"closed_by": user})
         if not created:
             raise NotNow(_("Năm %(year)s của địa bàn này đã được khóa sổ trước đó.") % {"year": year})
