@@ -4,6 +4,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import (
     Action,
@@ -26,7 +27,7 @@ from .models import (
     UnitKind,
     User,
 )
-from .services import audit
+from .services import audit, commendations
 
 DEMO_PASSWORD = "danvan-demo"
 PROVINCE_CODE = "86"
@@ -124,6 +125,7 @@ def create_demo_data(seed=2026):
     accounts = _create_accounts(province, communes, units)
     old_province = AdminArea.objects.get(structure=Structure.LEGACY, code="83")  # Bến Tre, before 2025
     registrations = _create_registrations(rng, units, old_commune, old_province, accounts)
+    _create_round(rng, accounts, communes[0])
     return len(registrations)
 
 
@@ -252,7 +254,9 @@ def _create_registrations(rng, units, old_commune, old_province, accounts):
             person = rng.choice(PEOPLE) if individual else ("", "")
             registration = Registration(
                 unit=unit, year=year, name=name, field=field, area=area, unit_kind=unit.kind,
-                level=unit.level if unit.level != Level.GRASSROOTS or rng.random() < 0.9 else Level.DISTRICT,
+                # Districts went with the 2025 reform: "Huyện" only for the years before it.
+                level=unit.level if unit.level != Level.GRASSROOTS or rng.random() < 0.9 or year > LAST_LEGACY_YEAR
+                else Level.DISTRICT,
                 exemplar_kind=ExemplarKind.INDIVIDUAL if individual else ExemplarKind.COLLECTIVE,
                 person_name=person[0], person_position=person[1],
                 is_new=continues is None, continues=continues, replicates=replicated,
@@ -318,3 +322,39 @@ def _events(registration, steps):
                                                from_status=from_status, to_status=to_status, reason=reason))
         for action, from_status, to_status, actor, reason in steps
     ]
+
+
+def _create_round(rng, accounts, commune):
+    """This year's province round, with proposals from the first commune waiting, commended and declined,
+    made through the services so their history reads as on a real portal."""
+    today = timezone.localdate()
+    province_staff, commune_staff = accounts["canbo.tinh"], accounts["canbo.xa"]
+    commendation_round = commendations.create_round(
+        province_staff, name=f"Xét khen thưởng điển hình “Dân vận khéo” năm {today.year}",
+        year_from=today.year - 1, year_to=today.year,
+        opens_on=today - datetime.timedelta(days=20), closes_on=today + datetime.timedelta(days=25),
+    )
+    candidates = list(
+        Registration.objects.for_user(commune_staff)
+        .filter(status__in=(Status.ACCEPTED, Status.COMPLETED), year__gte=today.year - 1)
+        .order_by("-outcome", "pk")[:4]
+    )
+    proposals = []
+    for registration in candidates:
+        present = rng.randint(12, 25)
+        proposals.append(commendations.propose(
+            commune_staff, commendation_round, registration,
+            justification=f"{registration.unit.name} thực hiện hiệu quả mô hình “{registration.name}”, "
+                          "được nhân dân đồng tình hưởng ứng.",
+            votes_present=present, votes_for=present - 1, votes_against=1,
+            vote_date=today - datetime.timedelta(days=10),
+            reason_without_exemplary="" if commendations.has_exemplary_year_end(registration)
+            else "Mô hình đang thực hiện, kết quả nổi bật trong năm.",
+        ))
+    if len(proposals) >= 3:
+        form = commendations.forms_for_level(commendation_round.level)[0]
+        commendations.accept(province_staff, proposals[0], form=form, decision_number="215/QĐ-BTGDVTU",
+                             decision_date=today - datetime.timedelta(days=2), authority=COMMISSION)
+        commendations.decline(province_staff, proposals[1],
+                              note="Chưa đủ thời gian thực hiện để đánh giá hiệu quả; xét lại đợt sau.")
+    return proposals

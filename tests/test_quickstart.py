@@ -20,9 +20,11 @@ def demo(all_areas, django_db_blocker):
     with django_db_blocker.unblock():
         created = create_demo_data()
         yield created
-        from models_registry.models import RegistrationEvent, Review
+        from models_registry.models import CommendationRound, Proposal, RegistrationEvent, Review
 
         Commendation.objects.all().delete()
+        Proposal.objects.all().delete()
+        CommendationRound.objects.all().delete()
         RegistrationEvent.objects.all().delete()
         Review.objects.all().delete()
         Registration.objects.update(continues=None, replicates=None)
@@ -85,6 +87,30 @@ def test_quickstart_twice_without_server_adds_nothing(demo, capsys, settings):
     out = capsys.readouterr().out
     assert "canbo.tinh" in out and DEMO_PASSWORD in out
     assert (Registration.objects.count(), Unit.objects.count()) == before
+
+
+def test_quickstart_prints_each_account_with_the_unit_and_area_it_really_has(demo, capsys, settings):
+    settings.DEBUG = True
+    call_command("quickstart", "--no-server")
+    out = capsys.readouterr().out
+    for username in ("donvi.a", "donvi.b"):
+        unit = User.objects.get(username=username).unit
+        assert f"{unit.name} — {unit.area}" in out
+    assert f"— {User.objects.get(username='canbo.xa').area}" in out
+
+
+def test_demo_has_a_commendation_round_with_proposals_in_each_state(demo):
+    from models_registry.models import CommendationRound, ProposalStatus
+
+    commendation_round = CommendationRound.objects.get()
+    states = set(commendation_round.proposals.values_list("status", flat=True))
+    assert states == set(ProposalStatus.values)
+    accepted = commendation_round.proposals.get(status=ProposalStatus.ACCEPTED)
+    assert accepted.registration.status == Status.COMMENDED
+
+
+def test_demo_offers_level_district_only_before_the_reform(demo):
+    assert not Registration.objects.filter(level=Level.DISTRICT, year__gt=2025).exists()
 
 
 def test_quickstart_refuses_when_debug_is_off(settings):

@@ -3,16 +3,22 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from models_registry.demo import DEMO_PASSWORD, create_demo_data
-from models_registry.models import Unit
+from models_registry.models import Role, Unit, User
 
-DEMO_ACCOUNTS = [
-    ("admin", "quản trị hệ thống (trang /admin/)"),
-    ("canbo.tinh", "cán bộ Ban Dân vận tỉnh Vĩnh Long"),
-    ("canbo.xa", "cán bộ dân vận xã Mỏ Cày"),
-    ("lanhdao", "lãnh đạo tỉnh (chỉ xem báo cáo)"),
-    ("donvi.a", "Hội Liên hiệp Phụ nữ xã Mỏ Cày"),
-    ("donvi.b", "Hội Nông dân xã Ba Tri"),
-]
+DEMO_USERNAMES = ["admin", "canbo.tinh", "canbo.xa", "lanhdao", "donvi.a", "donvi.b"]
+
+
+def describe_account(user):
+    """What the account really is, read from the database (not from what the demo meant it to be)."""
+    if user.is_superuser:
+        return "quản trị hệ thống (trang /admin/)"
+    if user.role == Role.UNIT and user.unit_id:
+        return f"tài khoản đơn vị: {user.unit.name} — {user.unit.area}"
+    if user.role == Role.STAFF and user.area_id:
+        return f"cán bộ Ban Dân vận — {user.area}"
+    if user.role == Role.LEADER and user.area_id:
+        return f"lãnh đạo, chỉ xem báo cáo — {user.area}"
+    return "tài khoản chưa có vai trò"
 
 
 class Command(BaseCommand):
@@ -35,8 +41,9 @@ class Command(BaseCommand):
                 f"Đã tạo dữ liệu mẫu: {created} đăng ký mô hình." if created else "Dữ liệu mẫu đã có sẵn."
             )
         self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
-        for username, role in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<12} {role}")
+        accounts = User.objects.filter(username__in=DEMO_USERNAMES).select_related("unit__area", "area")
+        for user in sorted(accounts, key=lambda account: DEMO_USERNAMES.index(account.username)):
+            self.stdout.write(f"  {user.username:<12} {describe_account(user)}")
         self.stdout.write("\nMở http://127.0.0.1:8000/ để dùng cổng thông tin; http://127.0.0.1:8000/admin/ để quản trị.")
         if not options["no_server"]:
             call_command("runserver", options["addrport"])
