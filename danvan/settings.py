@@ -22,6 +22,19 @@ def envbool(name, default):
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def envint(name, default, minimum=0):
+    value = os.getenv(name, "").strip()
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
 def envlist(name, default):
     value = os.getenv(name)
     if value is None:
@@ -42,7 +55,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "models_registry.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,8 +69,14 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "models_registry",
 ]
 
@@ -96,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "models_registry.access.context",
+                "models_registry.context_processors.notifications",
             ],
         },
     },
@@ -104,7 +124,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.getenv("CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_max_age=envint("CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
 }
@@ -137,16 +157,28 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Five wrong passwords for one account from one address lock that pair out for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.getenv("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.getenv("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-if envbool("BEHIND_PROXY", not DEBUG):
-    # nginx sets X-Forwarded-For; without this every client would share nginx's address.
-    AXES_IPWARE_PROXY_COUNT = 1
+# The client's address comes from django-ipware. Behind reverse proxies (nginx: 1; a load balancer
+# in front of nginx: 2) it is the entry that the proxies' X-Forwarded-For chain says the outermost
+# proxy saw: the client may put anything in front of it, never in its place. Without proxies
+# X-Forwarded-For is ignored, since anyone could send one. Set TRUSTED_PROXY_COUNT=0 when gunicorn
+# faces the clients directly.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1 if envbool("BEHIND_PROXY", not DEBUG) else 0)
+if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # ipware counts the proxies listed in the header; the nearest one is REMOTE_ADDR, not listed.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    # Not strict: a chain longer than the proxies make (the client's own header in front) still
+    # yields the entry at the trusted position instead of falling back to the proxy's address.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # No inline scripts anywhere: pages load their JavaScript from static/ only.
 CONTENT_SECURITY_POLICY = {
@@ -166,8 +198,8 @@ CONTENT_SECURITY_POLICY = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": int(os.getenv("PASSWORD_MIN_LENGTH", "10"))}},
+    {"NAME": "models_registry.signin.MinimumLengthValidator",
+     "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -181,7 +213,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "models_registry.signin.OneTimePasswordHasher",
 ]
-ONE_TIME_PASSWORD_DAYS = int(os.getenv("ONE_TIME_PASSWORD_DAYS", "14"))
+ONE_TIME_PASSWORD_DAYS = envint("ONE_TIME_PASSWORD_DAYS", 14)
 # Administrators sign in with an authenticator app as well; off on a developer machine.
 OTP_REQUIRED_FOR_SUPERUSERS = envbool("OTP_REQUIRED_FOR_SUPERUSERS", not DEBUG)
 OTP_TOTP_ISSUER = "Dân vận khéo"
@@ -224,14 +256,36 @@ if os.getenv("REDIS_URL"):
     # the database. Only with a shared cache: a per-process one would keep a logged-out
     # session alive in the other workers.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # The workers of this machine share a cache in files, so they share the data version that
+    # copies are keyed by (models_registry/freshness.py); the oldest copies go past MAX_ENTRIES.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": os.getenv("CACHE_DIR", str(BASE_DIR / ".cache")),
+                          "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
-# Copies of public pages and of built reports live this long at most (0: no copies). They are
-# dropped as soon as the data behind them changes (models_registry/freshness.py), which needs
-# the shared cache: with a cache in each worker's memory, one worker would not see another's
-# changes, so there are no copies without REDIS_URL.
-COPY_SECONDS_DEFAULT = "600" if os.getenv("REDIS_URL") else "0"
-PUBLIC_PAGE_CACHE_SECONDS = int(os.getenv("PUBLIC_PAGE_CACHE_SECONDS", COPY_SECONDS_DEFAULT))
-REPORT_CACHE_SECONDS = int(os.getenv("REPORT_CACHE_SECONDS", COPY_SECONDS_DEFAULT))
+# Copies of public pages and of built reports live this long at most (0: no copies); they are
+# dropped as soon as the data behind them changes (models_registry/freshness.py).
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600)
+REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 600)
+
+# Background work (notification emails, reminders): django-tasks with its database backend, so the
+# task rows are written in the transaction of the change that asks for them. `manage.py db_worker`
+# runs them (docs/deploy.md has its systemd unit).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Email: printed to the console in development, SMTP from the environment in production.
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Dân vận khéo <no-reply@localhost>")
+# A failed email is tried again after this many seconds, doubling each time (at most a day).
+NOTIFICATION_RETRY_SECONDS = envint("NOTIFICATION_RETRY_SECONDS", 60)
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -245,7 +299,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
-    SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
 
@@ -260,6 +314,32 @@ LOGGING = {
         # django-axes logs every successful login at INFO; failures and lockouts stay visible.
         "axes": {"level": "WARNING"},
     },
+}
+
+# The open API (/api/v1/): read-only, anonymous, JSON; throttled per client address through the
+# default cache, which the app servers share when REDIS_URL is set.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.getenv("API_RATE_LIMIT", "120/minute")},
+    # The same proxies as the login lockout trusts: the client is the entry the outermost one saw.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API mở Cổng thông tin Dân vận khéo",
+    "DESCRIPTION": "Dữ liệu các mô hình “Dân vận khéo” đã được công nhận và số liệu công khai; chỉ đọc, "
+                   "giấy phép CC BY 4.0. Xem trang /mo-hinh/du-lieu-mo/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # The models map draws no tiles unless the deployment has its own tile server (closed network):
@@ -277,13 +357,20 @@ if MAP_TILE_URL:
 # Registration years accepted by the portal: the movement's records start in 2010.
 FIRST_REGISTRATION_YEAR = 2010
 
+# Certificates (models_registry/certificates.py): the address their QR code opens, when the portal
+# is reached under another name inside the office network; and the commission's PKCS#12 file
+# that signs the PDFs (unset: PDFs are not signed). See docs/deploy.md.
+PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "").rstrip("/")
+CERTIFICATE_SIGNING_P12 = os.getenv("CERTIFICATE_SIGNING_P12", "")
+CERTIFICATE_SIGNING_PASSWORD = os.getenv("CERTIFICATE_SIGNING_PASSWORD", "")
+
 # Bounds on an imported spreadsheet (models_registry/services/imports/reader.py): a file
 # past any of them is refused with a message, within IMPORT_MAX_SECONDS.
-IMPORT_MAX_BYTES = int(os.getenv("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
-IMPORT_MAX_ROWS = int(os.getenv("IMPORT_MAX_ROWS", "50000"))
-IMPORT_MAX_COLUMNS = int(os.getenv("IMPORT_MAX_COLUMNS", "200"))
-IMPORT_MAX_CELLS = int(os.getenv("IMPORT_MAX_CELLS", "3000000"))
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50000)
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 3000000)
 IMPORT_MAX_SECONDS = float(os.getenv("IMPORT_MAX_SECONDS", "30"))
-IMPORT_MAX_SHARED_STRINGS = int(os.getenv("IMPORT_MAX_SHARED_STRINGS", "1000000"))
-IMPORT_MAX_SHARED_STRINGS_BYTES = int(os.getenv("IMPORT_MAX_SHARED_STRINGS_BYTES", str(64 * 1024 * 1024)))
-IMPORT_MAX_XML_BYTES = int(os.getenv("IMPORT_MAX_XML_BYTES", str(256 * 1024 * 1024)))
+IMPORT_MAX_SHARED_STRINGS = envint("IMPORT_MAX_SHARED_STRINGS", 1000000)
+IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", 64 * 1024 * 1024)
+IMPORT_MAX_XML_BYTES = envint("IMPORT_MAX_XML_BYTES", 256 * 1024 * 1024)

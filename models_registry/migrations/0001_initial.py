@@ -6,7 +6,7 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.utils.timezone
 import models_registry.models.attachments
-import models_registry.models.registrations
+import models_registry.models.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
             name='Registration',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[models_registry.models.registrations.validate_registration_year], verbose_name='năm')),
+                ('year', models.PositiveSmallIntegerField(validators=[models_registry.models.validators.validate_year], verbose_name='năm')),
                 ('name', models.CharField(max_length=255, verbose_name='tên mô hình')),
                 ('field', models.CharField(choices=[('economy', 'Kinh tế'), ('culture_society', 'Văn hóa - Xã hội'), ('defence_security', 'Quốc phòng - An ninh'), ('political_system', 'Xây dựng hệ thống chính trị')], max_length=20, verbose_name='lĩnh vực')),
                 ('level', models.CharField(choices=[('grassroots', 'Cơ sở'), ('district', 'Huyện'), ('province', 'Tỉnh')], default='grassroots', max_length=12, verbose_name='cấp')),

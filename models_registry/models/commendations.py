@@ -7,6 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from ..freshness import NotifyingQuerySet
 from .choices import Level
+from .keys import KeyedModel, KeyField
+from .validators import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    VOTES,
+    AtMost,
+    BoundsInPython,
+    date_checks,
+    date_field,
+    figure_checks,
+    length_checks,
+    long_text,
+    year_checks,
+    year_field,
+)
 
 
 class CommendationForm(models.Model):
@@ -38,16 +53,16 @@ class CommendationForm(models.Model):
         return self.name
 
 
-class CommendationRound(models.Model):
+class CommendationRound(BoundsInPython, models.Model):
     """Đợt xét khen thưởng of an area at a level, for a year or a period."""
 
     name = models.CharField(_("tên đợt"), max_length=200)
     area = models.ForeignKey("models_registry.AdminArea", models.PROTECT, related_name="rounds", verbose_name=_("địa bàn"))
     level = models.CharField(_("cấp xét"), max_length=12, choices=Level.choices)
-    year_from = models.PositiveSmallIntegerField(_("từ năm"))
-    year_to = models.PositiveSmallIntegerField(_("đến năm"))
-    opens_on = models.DateField(_("mở nhận đề nghị"))
-    closes_on = models.DateField(_("hạn nhận đề nghị"))
+    year_from = year_field(_("từ năm"))
+    year_to = year_field(_("đến năm"))
+    opens_on = date_field(_("mở nhận đề nghị"))
+    closes_on = date_field(_("hạn nhận đề nghị"))
 
     class Meta:
         verbose_name = _("đợt khen thưởng")
@@ -56,6 +71,9 @@ class CommendationRound(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="round_years_ordered"),
             models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="round_dates_ordered"),
+            *year_checks("round", ["year_from", "year_to"]),
+            *date_checks("round", ["opens_on", "closes_on"], nullable=False),
+            *length_checks("round", {"name": 200}),
         ]
 
     def __str__(self):
@@ -68,7 +86,7 @@ class ProposalStatus(models.TextChoices):
     DECLINED = "declined", _("Không được khen thưởng")
 
 
-class Proposal(models.Model):
+class Proposal(BoundsInPython, models.Model):
     """Đề nghị khen thưởng: an area proposes one of its models to a round of the level above."""
 
     round = models.ForeignKey(CommendationRound, models.PROTECT, related_name="proposals", verbose_name=_("đợt"))
@@ -78,14 +96,12 @@ class Proposal(models.Model):
     proposing_area = models.ForeignKey(
         "models_registry.AdminArea", models.PROTECT, related_name="+", verbose_name=_("địa bàn đề nghị")
     )
-    justification = models.TextField(_("thành tích, lý do đề nghị"))
-    reason_without_exemplary = models.TextField(
-        _("lý do đề nghị khi chưa được đánh giá điển hình"), blank=True
-    )
-    votes_for = models.PositiveIntegerField(_("số phiếu tán thành"), default=0)
-    votes_against = models.PositiveIntegerField(_("số phiếu không tán thành"), default=0)
-    votes_present = models.PositiveIntegerField(_("số người dự họp"), default=0)
-    vote_date = models.DateField(_("ngày họp bình xét"), null=True, blank=True)
+    justification = long_text(_("thành tích, lý do đề nghị"))
+    reason_without_exemplary = long_text(_("lý do đề nghị khi chưa được đánh giá điển hình"), SHORT_TEXT, blank=True)
+    votes_for = models.PositiveIntegerField(_("số phiếu tán thành"), default=0, validators=[AtMost(VOTES)])
+    votes_against = models.PositiveIntegerField(_("số phiếu không tán thành"), default=0, validators=[AtMost(VOTES)])
+    votes_present = models.PositiveIntegerField(_("số người dự họp"), default=0, validators=[AtMost(VOTES)])
+    vote_date = date_field(_("ngày họp bình xét"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người đề nghị")
@@ -95,7 +111,7 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người quyết định")
     )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
-    decision_note = models.TextField(_("ghi chú quyết định"), blank=True)
+    decision_note = long_text(_("ghi chú quyết định"), SHORT_TEXT, blank=True)
 
     objects = NotifyingQuerySet.as_manager()
 
@@ -108,6 +124,10 @@ class Proposal(models.Model):
             models.CheckConstraint(
                 condition=Q(votes_present__gte=F("votes_for") + F("votes_against")), name="proposal_votes_consistent"
             ),
+            *figure_checks("proposal", {"votes_present": VOTES}),
+            *length_checks("proposal", {"justification": LONG_TEXT, "reason_without_exemplary": SHORT_TEXT,
+                                        "decision_note": SHORT_TEXT}),
+            *date_checks("proposal", ["vote_date"]),
         ]
 
     def __str__(self):
@@ -137,7 +157,7 @@ class CommendationQuerySet(NotifyingQuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
-class Commendation(models.Model):
+class Commendation(KeyedModel, BoundsInPython, models.Model):
     registration = models.ForeignKey(
         "models_registry.Registration", models.PROTECT, related_name="commendations", verbose_name=_("mô hình")
     )
@@ -148,7 +168,9 @@ class Commendation(models.Model):
     )
     authority = models.CharField(_("cơ quan ban hành"), max_length=255)
     decision_number = models.CharField(_("số quyết định"), max_length=60)
-    decision_date = models.DateField(_("ngày quyết định"))
+    # The number as the unique constraint compares it: "45-QĐ/HU" = "45 - qđ/hu".
+    decision_key = KeyField(max_length=60, source="decision_number", compact=True)
+    decision_date = date_field(_("ngày quyết định"))
     proposal = models.OneToOneField(
         Proposal, models.SET_NULL, null=True, blank=True, related_name="commendation", verbose_name=_("theo đề nghị")
     )
@@ -182,12 +204,20 @@ class Commendation(models.Model):
     )
 
     objects = CommendationQuerySet.as_manager()
+    duplicate_messages = {"decision_key": _("Quyết định này đã được ghi cho mô hình với hình thức khen thưởng này.")}
 
     class Meta:
         verbose_name = _("khen thưởng")
         verbose_name_plural = _("khen thưởng")
         ordering = ["-decision_date"]
         indexes = [models.Index(fields=["level", "decision_date"])]
+        constraints = [
+            # One decision commends a model once in one form, however often it is entered or imported.
+            models.UniqueConstraint(fields=["registration", "form", "decision_key"], name="commendation_unique_decision"),
+            models.CheckConstraint(condition=~Q(decision_key=""), name="commendation_decision_number_not_blank"),
+            *date_checks("commendation", ["decision_date"], nullable=False),
+            *length_checks("commendation", {"recipient_name": 255, "authority": 255, "decision_number": 60}),
+        ]
 
     def __str__(self):
         return f"{self.form} – {self.decision_number}"

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .units import UnitKind
+from .validators import SHORT_TEXT, BoundsInPython, length_checks, long_text
 
 
 class CriteriaSet(models.Model):
@@ -55,13 +56,13 @@ class Criterion(models.Model):
         return self.title
 
 
-class CriterionAssessment(models.Model):
+class CriterionAssessment(BoundsInPython, models.Model):
     registration = models.ForeignKey(
         "models_registry.Registration", models.CASCADE, related_name="assessments", verbose_name=_("mô hình")
     )
     criterion = models.ForeignKey(Criterion, models.PROTECT, related_name="assessments", verbose_name=_("tiêu chí"))
     met = models.BooleanField(_("đạt"), null=True)
-    note = models.TextField(_("nhận xét"), blank=True)
+    note = long_text(_("nhận xét"), SHORT_TEXT, blank=True)
     evidence = models.ForeignKey(
         "models_registry.Attachment", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("minh chứng")
     )
@@ -74,7 +75,8 @@ class CriterionAssessment(models.Model):
         verbose_name = _("đánh giá tiêu chí")
         verbose_name_plural = _("đánh giá tiêu chí")
         constraints = [
-            models.UniqueConstraint(fields=["registration", "criterion"], name="assessment_unique_criterion")
+            models.UniqueConstraint(fields=["registration", "criterion"], name="assessment_unique_criterion"),
+            *length_checks("assessment", {"note": SHORT_TEXT}),
         ]
 
     def __str__(self):

@@ -7,13 +7,14 @@ PermissionDenied.
 """
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import access
 from ..access import AREA, EVERYTHING, may_create_round, may_decide, may_enter_commendations, may_propose, require, scope_of
 from ..models import (
     PUBLISHED_STATUSES,
@@ -24,6 +25,7 @@ from ..models import (
     CommendationRound,
     ExemplarKind,
     Level,
+    NotificationKind,
     Outcome,
     Proposal,
     ProposalStatus,
@@ -34,7 +36,8 @@ from ..models import (
     YearClosure,
 )
 from ..models.scoping import scope_for_user
-from . import audit
+from ..models.validators import validate_date, validate_year
+from . import audit, notifications
 from .errors import NotNow
 
 LEVEL_OF_AREA = {
@@ -90,6 +93,15 @@ def round_is_open(commendation_round, today=None):
 def create_round(user, *, name, year_from, year_to, opens_on, closes_on):
     """A round of the user's own area, at that area's level."""
     require(may_create_round(user), may_create_round.refusal)
+    errors = {}
+    for field, check, value in (("year_from", validate_year, year_from), ("year_to", validate_year, year_to),
+                                ("opens_on", validate_date, opens_on), ("closes_on", validate_date, closes_on)):
+        try:
+            check(value)
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        raise NotNow(errors)
     if year_to < year_from:
         raise NotNow(_("“Đến năm” phải bằng hoặc sau “Từ năm”."))
     if closes_on < opens_on:
@@ -246,6 +258,11 @@ def _check_decision(form, level, decision_date, today=None):
         }
     if decision_date > today:
         errors["decision_date"] = _("Ngày quyết định không được sau hôm nay.")
+    else:
+        try:
+            validate_date(decision_date)
+        except ValidationError as error:
+            errors["decision_date"] = error.messages[0]
     if errors:
         raise NotNow(errors)
 
@@ -263,6 +280,9 @@ def _mark_commended(user, registration, commendation, *, source=Source.PORTAL, b
             "date": commendation.decision_date.strftime("%d/%m/%Y"), "authority": commendation.authority,
         },
     )
+    notifications.registration_changed(registration, NotificationKind.COMMENDED, reason=_(
+        "%(form)s theo quyết định số %(number)s.") % {"form": commendation.form.name,
+                                                      "number": commendation.decision_number})
 
 
 def _close_proposal(proposal, user, **fields):
@@ -275,19 +295,62 @@ def _close_proposal(proposal, user, **fields):
     proposal.refresh_from_db()
 
 
-def accept(user, proposal, *, form, decision_number, decision_date, authority, recipient_name="", today=None):
-    """The deciding area commends the proposed model."""
+SIGNER_FIELDS = ("signing_capacity", "signing_for", "signer_position", "signer_name")
+
+
+def _signer_fields(signer):
+    unknown = set(signer) - set(SIGNER_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected arguments: {sorted(unknown)}")
+    return {name: (signer.get(name) or "").strip() for name in SIGNER_FIELDS}
+
+
+def accept(user, proposal, *, form, decision_number, decision_date, authority, recipient_name="", today=None,
+           **signer):
+    """The deciding area commends the proposed model. `signer`: the SIGNER_FIELDS of the decision."""
     _check_decider(user, proposal)
     _check_decision(form, proposal.round.level, decision_date, today)
-    with transaction.atomic():
-        _close_proposal(proposal, user, status=ProposalStatus.ACCEPTED)
-        commendation = Commendation.objects.create(
-            registration=proposal.registration, form=form, level=proposal.round.level,
-            recipient_name=recipient_name.strip(), authority=authority.strip(),
-            decision_number=decision_number.strip(), decision_date=decision_date, proposal=proposal, created_by=user,
-        )
-        _mark_commended(user, proposal.registration, commendation)
+    _refuse_recorded_decision(proposal.registration, form, decision_number)
+    try:
+        with transaction.atomic():
+            _close_proposal(proposal, user, status=ProposalStatus.ACCEPTED)
+            commendation = Commendation.objects.create(
+                registration=proposal.registration, form=form, level=proposal.round.level,
+                recipient_name=recipient_name.strip(), authority=authority.strip(),
+                decision_number=decision_number.strip(), decision_date=decision_date, proposal=proposal,
+                created_by=user, **_signer_fields(signer),
+            )
+            _mark_commended(user, proposal.registration, commendation)
+    except IntegrityError as exc:
+        raise NotNow(RECORDED_TWICE) from exc
     return commendation
+
+
+RECORDED_TWICE = gettext_lazy(
+    "Quyết định này đã được ghi cho mô hình với hình thức khen thưởng này; không ghi lần thứ hai."
+)
+
+
+def _refuse_recorded_decision(registration, form, decision_number):
+    """The friendly refusal of a decision already recorded; under concurrency the unique constraint
+    (registration, form, normalised number) decides, and its IntegrityError becomes the same message."""
+    key = Commendation._meta.get_field("decision_key").key_of(decision_number)
+    if not key:
+        raise NotNow({"decision_number": _("Hãy ghi số quyết định.")})
+    if Commendation.objects.filter(registration=registration, form=form, decision_key=key).exists():
+        raise NotNow({"decision_number": RECORDED_TWICE})
+
+
+def _refuse_closed_year(user, registration, *, lock=False):
+    """Direct entry adds to a closed year's record, which only an administrator may change."""
+    if user.is_superuser:
+        return
+    closures = YearClosure.objects
+    closed = (closures.lock_covering(registration.area, registration.year) if lock
+              else closures.covering(registration.area, registration.year).exists())
+    if closed:
+        raise NotNow(_("Năm %(year)s đã khóa sổ: chỉ quản trị viên mới ghi thêm khen thưởng cho mô hình của năm này.")
+                     % {"year": registration.year})
 
 
 def decline(user, proposal, *, note):
@@ -319,7 +382,7 @@ def registrations_for_direct_entry(user, today=None):
 
 
 def enter_directly(user, registration, *, form, level, decision_number, decision_date, authority,
-                   recipient_name="", today=None):
+                   recipient_name="", today=None, **signer):
     """Record a past year's commendation decided on paper, outside any round."""
     require(may_enter_commendations(user), may_enter_commendations.refusal)
     if not Registration.objects.for_user(user).filter(pk=registration.pk).exists():
@@ -334,13 +397,19 @@ def enter_directly(user, registration, *, form, level, decision_number, decision
     _check_decision(form, level, decision_date, today)
     if decision_date < datetime.date(registration.year, 1, 1):
         raise NotNow({"decision_date": _("Ngày quyết định không được trước năm của mô hình.")})
-    with transaction.atomic():
-        commendation = Commendation.objects.create(
-            registration=registration, form=form, level=level, recipient_name=recipient_name.strip(),
-            authority=authority.strip(), decision_number=decision_number.strip(), decision_date=decision_date,
-            created_by=user,
-        )
-        _mark_commended(user, registration, commendation)
+    _refuse_closed_year(user, registration)
+    _refuse_recorded_decision(registration, form, decision_number)
+    try:
+        with transaction.atomic():
+            _refuse_closed_year(user, registration, lock=True)
+            commendation = Commendation.objects.create(
+                registration=registration, form=form, level=level, recipient_name=recipient_name.strip(),
+                authority=authority.strip(), decision_number=decision_number.strip(), decision_date=decision_date,
+                created_by=user, **_signer_fields(signer),
+            )
+            _mark_commended(user, registration, commendation)
+    except IntegrityError as exc:
+        raise NotNow(RECORDED_TWICE) from exc
     return commendation
 
 
@@ -350,3 +419,151 @@ def commendations_for_user(user):
     commendations = Commendation.objects.select_related("form", "registration", "registration__unit",
                                                         "registration__area")
     return scope_for_user(commendations, user, area_path="registration__area", unit_path="registration__unit")
+
+
+# Decisions as documents -----------------------------------------------------------------------
+
+def decision_q(commendation):
+    """The commendations recorded under the same decision: number, date and issuing body."""
+    return Q(
+        decision_number=commendation.decision_number, decision_date=commendation.decision_date,
+        authority=commendation.authority,
+    )
+
+
+def decision_commendations(user, commendation):
+    """The commendations of `commendation`'s decision that the user may see, in the annex's order."""
+    return (
+        commendations_for_user(user)
+        .filter(decision_q(commendation))
+        .select_related("proposal__round__area", "registration__unit", "registration__area", "form")
+        .order_by("registration__exemplar_kind", "form__order", "registration__unit__name", "pk")
+    )
+
+
+def commendation_by_code(code):
+    """The commendation a certificate's QR code names, revoked ones included; None when unknown."""
+    return (
+        Commendation.objects.filter(verification_code=code)
+        .select_related("form", "registration__unit", "registration__area", "proposal__round__area")
+        .first()
+    )
+
+
+# Achievement history and eligibility ----------------------------------------------------------
+
+def subject_registrations(registration):
+    """The registrations of the same subject over the years: the unit's own collective models, or
+    the same person (same name, same unit) for an individual exemplar."""
+    registrations = Registration.objects.filter(unit_id=registration.unit_id)
+    if registration.exemplar_kind == ExemplarKind.INDIVIDUAL and registration.person_name:
+        return registrations.filter(exemplar_kind=ExemplarKind.INDIVIDUAL, person_name__iexact=registration.person_name)
+    return registrations.filter(exemplar_kind=ExemplarKind.COLLECTIVE)
+
+
+def history_rows(registrations):
+    """Each model with its commendations (revoked ones included, to be marked), newest year first."""
+    registrations = list(
+        registrations.select_related("area").prefetch_related("commendations__form").order_by("-year", "name")
+    )
+    return [(r, sorted(r.commendations.all(), key=lambda c: c.decision_date)) for r in registrations]
+
+
+def same_model_ids(registration):
+    """The registration and the earlier years of the same model it continues (`continues` links)."""
+    ids, current, seen = [], registration, set()
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        ids.append(current.pk)
+        current = current.continues
+    return ids
+
+
+def warnings_for(registration, level):
+    """Facts to weigh before proposing `registration` to a round at `level`; never a refusal."""
+    warnings = []
+    active = Commendation.objects.active().select_related("form", "registration")
+    for commendation in active.filter(registration__in=same_model_ids(registration), level=level).order_by("decision_date"):
+        warnings.append(_(
+            "Mô hình “%(model)s” (năm %(year)s) đã được %(form)s cấp %(level)s theo Quyết định số %(number)s "
+            "ngày %(date)s: xem lại có trùng thành tích không."
+        ) % {
+            "model": commendation.registration.name, "year": commendation.registration.year,
+            "form": commendation.form.name, "level": Level(level).label.lower(),
+            "number": commendation.decision_number, "date": commendation.decision_date.strftime("%d/%m/%Y"),
+        })
+    earlier = active.filter(registration__in=subject_registrations(registration))
+    for form in forms_for_level(level):
+        needed = form.prerequisite_form
+        if needed is None or not form.prerequisite_count:
+            continue
+        held = earlier.filter(form=needed).count()
+        if held < form.prerequisite_count:
+            warnings.append(_(
+                "%(form)s thường cần có %(count)s lần %(needed)s trước đó; %(subject)s mới có %(held)s lần."
+            ) % {
+                "form": form.name, "count": form.prerequisite_count, "needed": needed.name,
+                "subject": _("cá nhân này") if registration.exemplar_kind == ExemplarKind.INDIVIDUAL else _("tập thể này"),
+                "held": held,
+            })
+    return warnings
+
+
+# Revocation -----------------------------------------------------------------------------------
+
+def revoke(user, commendations, *, ground, decision_number, decision_date, today=None):
+    """Revoke commendations (one, or all of a decision) by a revoking decision.
+
+    Revoked ones stay on record with the ground, leave the counts and the public page, and
+    their certificates verify as revoked. A model with no commendation left is no longer "commended".
+    """
+    from ..models import RevocationGround
+
+    commendations = list(commendations)
+    if not commendations:
+        raise NotNow(_("Không có khen thưởng nào để thu hồi."))
+    for commendation in commendations:
+        if not access.may_revoke(user, commendation):
+            raise PermissionDenied(_("Chỉ cán bộ của cấp đã quyết định mới được thu hồi khen thưởng."))
+    today = today or timezone.localdate()
+    errors = {}
+    if ground not in RevocationGround.values:
+        errors["ground"] = _("Hãy chọn căn cứ thu hồi.")
+    decision_number = (decision_number or "").strip()
+    if not decision_number:
+        errors["decision_number"] = _("Hãy ghi số quyết định thu hồi.")
+    if decision_date is None:
+        errors["decision_date"] = _("Hãy ghi ngày quyết định thu hồi.")
+    elif decision_date > today:
+        errors["decision_date"] = _("Ngày quyết định thu hồi không được sau hôm nay.")
+    elif any(decision_date < c.decision_date for c in commendations):
+        errors["decision_date"] = _("Ngày quyết định thu hồi không được trước ngày quyết định khen thưởng.")
+    if errors:
+        raise NotNow(errors)
+    with transaction.atomic():
+        pks = [c.pk for c in commendations]
+        revoked = Commendation.objects.filter(pk__in=pks, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revocation_ground=ground, revoking_decision_number=decision_number,
+            revoking_decision_date=decision_date, revoked_by=user,
+        )
+        if revoked != len(pks):
+            raise NotNow(_("Khen thưởng này đã bị thu hồi."))
+        for commendation in commendations:
+            registration = commendation.registration
+            reason = _("Thu hồi %(form)s (Quyết định số %(number)s) theo Quyết định số %(revoking)s ngày %(date)s: "
+                       "%(ground)s.") % {
+                "form": commendation.form.name, "number": commendation.decision_number, "revoking": decision_number,
+                "date": decision_date.strftime("%d/%m/%Y"), "ground": RevocationGround(ground).label,
+            }
+            from_status = registration.status
+            to_status = from_status
+            still_commended = registration.commendations.active().exists()
+            if from_status == Status.COMMENDED and not still_commended:
+                to_status = Status.COMPLETED if registration.outcome else Status.ACCEPTED
+                Registration.objects.filter(pk=registration.pk).update(status=to_status, version=F("version") + 1)
+                registration.status = to_status
+            audit.record(registration, Action.REVOKED, actor=user, from_status=from_status, to_status=to_status,
+                         reason=reason)
+    for commendation in commendations:
+        commendation.refresh_from_db()
+    return commendations
