@@ -103,3 +103,13 @@ def test_the_printed_dashboard_leaves_out_the_navigation_and_buttons(page, live_
     assert not page.locator("nav.navbar").is_visible()
     assert page.locator("#bang-chi-tiet").is_visible()
     screenshot(page, "reports-province-print")
+
+
+def test_the_print_button_opens_the_print_dialog_once(page, live_server):
+    data = make_report_fixture()
+    log_in(page, live_server, make_leader(data.p))
+    page.add_init_script("window.printCalls = 0; window.print = function () { window.printCalls += 1; };")
+    page.goto("/bao-cao/?nam=2026")
+    page.wait_for_function("[...document.querySelectorAll('canvas[data-chart]')].every(c => Chart.getChart(c))")
+    page.locator("[data-print]").click()
+    assert page.evaluate("window.printCalls") == 1

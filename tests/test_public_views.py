@@ -166,8 +166,8 @@ def test_filter_by_field(client, spread):
 
 
 def test_filter_by_province_and_commune(client, spread):
-    assert listed(client, tinh=spread["province"].pk) == {"A", "B", "D"}
-    assert listed(client, tinh=spread["province"].pk, xa=spread["here"].pk) == {"A", "D"}
+    assert listed(client, tinh=spread["province"].code) == {"A", "B", "D"}
+    assert listed(client, tinh=spread["province"].code, xa=spread["here"].code) == {"A", "D"}
 
 
 def test_filter_by_current_province_includes_legacy_areas_that_roll_up(client, province, spread):
@@ -176,8 +176,8 @@ def test_filter_by_current_province_includes_legacy_areas_that_roll_up(client, p
     old_province.save()
     old_commune = make_commune(make_district(old_province), name="Xã Phú Túc")
     published(make_unit(old_commune), name="Cũ", year=2019)
-    assert "Cũ" in listed(client, tinh=province.pk)
-    assert "Cũ" not in listed(client, tinh=spread["other_province"].pk)
+    assert "Cũ" in listed(client, tinh=province.code)
+    assert "Cũ" not in listed(client, tinh=spread["other_province"].code)
 
 
 def test_filter_by_year_level_and_exemplar_kind(client, spread):
@@ -198,13 +198,13 @@ def test_filter_by_commended(client, spread):
 
 
 def test_filters_combine(client, spread):
-    params = {"linh-vuc": "economy", "nam": 2024, "tinh": spread["province"].pk, "cap": "grassroots"}
+    params = {"linh-vuc": "economy", "nam": 2024, "tinh": spread["province"].code, "cap": "grassroots"}
     assert listed(client, **params) == {"A"}
     assert listed(client, **params, q="zzz") == set()
 
 
 def test_commune_without_province_is_refused_with_a_message(client, spread):
-    response = client.get("/mo-hinh/", {"xa": spread["here"].pk})
+    response = client.get("/mo-hinh/", {"xa": spread["here"].code})
     assert "Hãy chọn tỉnh/thành phố trước khi chọn xã/phường." in response.content.decode()
     assert {r.name for r in response.context["page"].object_list} == {"A", "B", "C", "D"}
 

@@ -81,3 +81,19 @@ def test_it_runs_a_fixed_number_of_queries(client, data, django_assert_max_num_q
         make_registration(unit, 2025 + n % 2, f"Thêm {n}", Status.COMPLETED)
     with django_assert_max_num_queries(12):
         assert client.get("/thong-ke/?dia-ban=86&nam=2026").status_code == 200
+
+
+def test_a_communes_statistics_list_only_units_with_something_published(client, data):
+    response = client.get("/thong-ke/?dia-ban=86002&nam=2026")
+    units = {row.label for row in response.context["tables"]["chi_tiet"].rows}
+    # Chi bộ ấp Năm has only a submitted and a returned model this year: not named in public.
+    assert units == {"Đoàn Thanh niên xã Hai"}
+
+
+def test_a_leaders_commune_report_lists_every_active_unit(client, data):
+    from tests.factories import make_leader
+
+    client.force_login(make_leader(data.p, username="lanhdao.tinh"))
+    response = client.get("/bao-cao/?dia-ban=86002&nam=2026")
+    units = {row.label for row in response.context["tables"]["chi_tiet"].rows}
+    assert units == {"Đoàn Thanh niên xã Hai", "Chi bộ ấp Năm", "Hội Nông dân xã cũ Hai"}

@@ -1,52 +1,131 @@
 """Shared-cache copies of the public pages.
 
-The showcase is what most traffic reads; a copy in the shared cache (Redis in production)
-spares each app server the database queries and template rendering. Copies are keyed by the
-data version (`freshness.py`), so a change to the data is on the public pages at once.
+The showcase is what most traffic reads; a copy in the shared cache spares each app server
+the database queries and template rendering.
+
+One rule for every copy, here and for built reports (services/reports.py): its key comes from
+`freshness.copy_key`, so it holds the data version and the language, plus everything else the
+copy depends on. For a page that is its path and its query reduced to the parameters the page
+knows; the view then runs with that reduced query only, so nothing outside the key can reach
+the copy, and an unknown parameter shares the copy of the query without it. A query with a
+value not valid as written (its page says what is wrong; "02024" is a valid year, but not as
+written), a text search (rarely asked twice) or a page number past MAX_CACHED_PAGE is answered
+fresh and not kept: made-up query strings cannot fill the cache.
 
 Anonymous visitors get the whole cached page. A signed-in user's page differs only in the
 menu (their name, their links, the logout form's CSRF token) and any messages waiting for
 them: they get the cached page with those two parts rendered afresh for them.
 """
-import hashlib
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
-from django.views.decorators.cache import cache_page
 
-from ..freshness import data_version
+from ..filters import PublicFilterSet, parse_id
+from ..forms.reports import PeriodForm
+from ..freshness import copy_key
+from ..models import Structure
 
 # The parts of base.html that belong to the signed-in user, between these markers.
 PERSONAL_PARTS = (
     ("<!--dieu-huong-->", "<!--/dieu-huong-->", "includes/navbar.html"),
     ("<!--thong-bao-->", "<!--/thong-bao-->", "includes/messages.html"),
 )
+# Deeper pages of a list are read rarely; each would be one more copy.
+MAX_CACHED_PAGE = 20
 
 
-def cache_for_visitors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if seconds <= 0:
-            return view(request, *args, **kwargs)
-        if not request.user.is_authenticated:
-            return cache_page(seconds, key_prefix=f"cong-khai:{data_version()}")(view)(request, *args, **kwargs)
-        return personalised_copy(request, view, seconds, args, kwargs)
+def no_query(params):
+    """Pages that read no query parameter: every query string shares one copy."""
+    return QueryDict()
 
-    return wrapper
+
+def public_list_query(params):
+    """The public list's parameters as given, unknown ones left out; checking the values needs
+    the database, so the view does that and refuses a copy of a query that was not already in
+    its one valid spelling (`refuse_copy`)."""
+    if params.get("q", "").strip():
+        return None
+    page = params.get("trang", "")
+    if page and not (page == str(parse_id(page)) and int(page) <= MAX_CACHED_PAGE):
+        return None
+    query = QueryDict(mutable=True)
+    for name in sorted(PublicFilterSet.known_parameters()):
+        value = params.get(name, "")
+        if value and not (name == "trang" and value == "1"):
+            query[name] = value
+    return query
+
+
+def refuse_copy(request):
+    """This page is answered, but not kept: its query held a value that is not valid as given."""
+    request.copy_refused = True
+
+
+def report_query(params):
+    """The area and the year or period of a report page; a wrong one answers 400 or 404, never kept."""
+    form = PeriodForm(params)
+    code = params.get("dia-ban", "").strip()
+    if not form.is_valid():
+        return None
+    query = QueryDict(mutable=True)
+    if code:
+        query["dia-ban"] = code
+        if params.get("co-cau") == Structure.LEGACY:
+            query["co-cau"] = Structure.LEGACY
+    for name in ("nam", "tu-nam", "den-nam"):
+        if form.cleaned_data.get(name) is not None:
+            query[name] = str(form.cleaned_data[name])
+    return query
+
+
+def cache_for_visitors(view=None, *, query=no_query):
+    """Keep copies of a public view's pages. `query` reduces a request's query to what the page
+    reads, or says None: answer this one fresh. Bare `@cache_for_visitors`: the page reads none."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+            known = query(request.GET) if seconds > 0 else None
+            if known is None:
+                return view(request, *args, **kwargs)
+            request.GET = known
+            request.META["QUERY_STRING"] = known.urlencode()
+            if not request.user.is_authenticated:
+                return anonymous_copy(request, view, seconds, args, kwargs)
+            return personalised_copy(request, view, seconds, args, kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def _keepable(request, response):
+    return (not getattr(request, "copy_refused", False) and response.status_code == 200 and not response.streaming
+            and response["Content-Type"].startswith("text/html"))
+
+
+def anonymous_copy(request, view, seconds, args, kwargs):
+    key = copy_key("trang-khach", request.path, request.META["QUERY_STRING"])
+    content = cache.get(key)
+    if content is None:
+        response = view(request, *args, **kwargs)
+        # A page that sets a cookie (a message shown and dropped, say) belongs to this visitor only.
+        if _keepable(request, response) and not response.cookies:
+            cache.set(key, response.content, seconds)
+        return response
+    return HttpResponse(content)
 
 
 def personalised_copy(request, view, seconds, args, kwargs):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"cong-khai-dang-nhap:{data_version()}:{get_language()}:{path}"
+    key = copy_key("trang-dang-nhap", request.path, request.META["QUERY_STRING"])
     parts = cache.get(key)
     if parts is None:
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and response["Content-Type"].startswith("text/html"):
+        if _keepable(request, response):
             parts = split_personal_parts(response.content.decode())
             if parts is not None:
                 cache.set(key, parts, seconds)

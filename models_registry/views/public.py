@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import open_data
-from ..forms.public import PublicSearchForm
+from ..filters import PublicFilterSet
 from ..models import RESULT_FIGURES, Attachment, Field, Outcome, Registration, Status
 from ..replication import replication_tree
-from ..search import mark_commended, similar_registrations, with_commended
-from .caching import cache_for_visitors
+from ..search import list_order, mark_commended, mark_found, similar_registrations, with_commended
+from .caching import cache_for_visitors, public_list_query, refuse_copy
 
 LIST_RELATED = ("unit", "area", "area__province", "area__current_province")
 DETAIL_RELATED = LIST_RELATED + ("unit_kind", "unit_kind__parent", "area__district", "area__current_commune")
@@ -63,17 +63,23 @@ def home(request):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors(query=public_list_query)
 def registration_list(request):
-    form = PublicSearchForm(request.GET or None)
-    queryset = form.filter(published()).select_related(*LIST_RELATED)
-    page = Paginator(queryset, form.page_size()).get_page(request.GET.get("trang"))
-    page.object_list = mark_commended(page.object_list)
+    filters = PublicFilterSet(request.GET or None, published())
+    if filters.is_bound and not filters.is_canonical():
+        refuse_copy(request)
+    values = filters.valid_values()
+    query = values.get("q", "")
+    results = list_order(filters.qs.select_related(*LIST_RELATED), query, values.get("sap-xep", ""))
+    page = Paginator(results, filters.page_size()).get_page(request.GET.get("trang"))
+    page.object_list = mark_found(mark_commended(page.object_list), query)
     context = {
-        "form": form,
+        "filters": filters,
+        "form": filters.form,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "query": form.valid_values().get("q", ""),
+        "query": query,
+        "count_capped": getattr(results, "is_capped", False),
     }
     return render(request, "public/list.html", context)
 
@@ -139,7 +145,7 @@ def registration_detail(request, pk):
         "figures": result_figures(registration),
         "years": model_years(registration),
         "replication_tree": replication_tree(registration, published()),
-        "commendations": registration.commendations.select_related("form").order_by("decision_date"),
+        "commendations": registration.commendations.active().select_related("form").order_by("decision_date"),
         "photos": registration.attachments.filter(is_public=True, content_type__in=PHOTO_TYPES),
         "similar": similar_registrations(registration, with_commended(published())),
     }
@@ -164,14 +170,15 @@ def photo(request, pk, attachment_pk):
 
 
 def _open_data_queryset(request):
-    form = PublicSearchForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
+    filters = PublicFilterSet(request.GET or None, published())
+    form = filters.form
+    if filters.is_bound and not form.is_valid():
         messages = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
         return None, HttpResponseBadRequest(
             _("Tham số lọc không hợp lệ, không có dữ liệu nào được xuất.") + "\n" + "\n".join(messages),
             content_type="text/plain; charset=utf-8",
         )
-    return form.filter(published()), None
+    return filters.qs, None
 
 
 def _site_root(request):
@@ -200,7 +207,13 @@ def open_data_json(request):
 
 @require_GET
 def open_data_doc(request):
-    return render(request, "public/open_data.html", {"fields": open_data.DOCUMENTED_FIELDS})
+    return render(request, "public/open_data.html", {
+        "fields": open_data.DOCUMENTED_FIELDS,
+        "licence_name": open_data.LICENCE_NAME,
+        "licence_url": open_data.LICENCE_URL,
+        "last_changed": open_data.last_changed(),
+        "api_rate": open_data.api_rate(),
+    })
 
 
 ROBOTS_DISALLOW = ("/admin/", "/quan-ly/", "/don-vi/", "/bao-cao/", "/tai-khoan/", "/i18n/")

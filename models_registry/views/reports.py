@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..access import may_view_reports, role_required
-from ..filters import filter_registrations, parse_id
+from ..filters import ReportListFilterSet, by_area, find_area, parse_id, structure_of
 from ..forms.reports import PeriodForm
 from ..models import (
-    AdminArea,
     AreaLevel,
     ExemplarKind,
     Field,
@@ -29,7 +28,6 @@ from ..models import (
     Outcome,
     Registration,
     Status,
-    Structure,
     Unit,
     UnitKind,
 )
@@ -46,8 +44,6 @@ from ..services.reports import (
 )
 
 LIST_PAGE_SIZE = 50
-# List filters the drill-down links add on top of the report's area and period.
-LIST_FILTERS = ("linh-vuc", "cap", "trang-thai", "loai-don-vi", "loai-dien-hinh", "don-vi")
 
 
 def resolve_area(params, base_area):
@@ -55,12 +51,7 @@ def resolve_area(params, base_area):
     code = (params.get("dia-ban") or "").strip()
     if not code:
         return base_area
-    structure = Structure.LEGACY if params.get("co-cau") == Structure.LEGACY else Structure.CURRENT
-    area = (
-        AdminArea.objects.filter(structure=structure, code=code)
-        .select_related("province", "district", "current_province", "current_commune")
-        .first()
-    )
+    area = find_area(code, structure_of(params), "province", "district", "current_province", "current_commune")
     if area is None or not (base_area is None or base_area.contains(area)):
         raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
     return area
@@ -189,23 +180,8 @@ def filtered_registrations(params, registrations, area, period, counted_q=COUNTE
     """Registrations behind one number of a report: its area, period and list filters."""
     registrations = registrations.filter(year__gte=period.year_from, year__lte=period.year_to)
     if area is not None:
-        registrations = registrations.filter(area.scope_q("area"))
-    registrations = filter_registrations(registrations, {k: params[k] for k in LIST_FILTERS if k in params})
-    if params.get("moi") in ("1", "0"):
-        registrations = registrations.filter(is_new=params["moi"] == "1")
-    if params.get("nhan-rong") == "1":
-        registrations = registrations.filter(replicates__isnull=False)
-    outcome = params.get("ket-qua")
-    if outcome == "chua":
-        registrations = registrations.filter(outcome="")
-    elif outcome:
-        registrations = registrations.filter(outcome=outcome)
-    if params.get("tiep-noi") in ("co", "khong") and period.is_single:
-        carried = Exists(
-            Registration.objects.filter(counted_q, continues=OuterRef("pk"), year=period.year_to + 1)
-        )
-        registrations = registrations.filter(carried if params["tiep-noi"] == "co" else ~carried)
-    return registrations
+        registrations = by_area(registrations, area)
+    return ReportListFilterSet(params, registrations, period=period, counted_q=counted_q).qs
 
 
 def describe_filters(params, period, registrations):

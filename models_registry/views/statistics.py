@@ -7,12 +7,12 @@ from django.views.decorators.http import require_GET
 
 from ..models import Registration, Unit
 from ..services.reports import PUBLISHED_Q
-from .caching import cache_for_visitors
+from .caching import cache_for_visitors, report_query
 from .reports import list_page, report_page
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors(query=report_query)
 def dashboard(request):
     return report_page(
         request,

@@ -57,7 +57,4 @@
   }
 
   document.querySelectorAll("canvas[data-chart]").forEach(draw);
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
 })();
