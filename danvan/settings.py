@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
-    "django_filters",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
