@@ -111,3 +111,27 @@ def json_chunks(queryset, site_root=""):
         yield separator + json.dumps(row, ensure_ascii=False)
         separator = ",\n"
     yield "]}\n"
+
+
+LICENCE_NAME = "Creative Commons Ghi công 4.0 Quốc tế (CC BY 4.0)"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+
+
+def last_changed():
+    """When the published data last changed: the latest change of a model that is, or was
+    until it was withdrawn, published (drafts and reviews in progress change nothing public)."""
+    from django.db.models import Max
+
+    from .models import PUBLISHED_STATUSES, Registration, Status
+
+    shown = Registration.objects.filter(status__in=[*PUBLISHED_STATUSES, Status.WITHDRAWN])
+    return shown.aggregate(latest=Max("updated_at"))["latest"]
+
+
+def api_rate():
+    """The API's limit per client address as (count, period in words), from the throttle setting."""
+    from django.conf import settings
+
+    count, period = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"].split("/")
+    words = {"s": _("giây"), "m": _("phút"), "h": _("giờ"), "d": _("ngày")}
+    return count, words.get(period[:1], period)

@@ -86,11 +86,22 @@ def test_staff_posters_follow_the_list_filters(client, province):
     assert len(PdfReader(io.BytesIO(response.content)).pages) == 1
 
 
-def test_staff_posters_of_an_empty_list_say_why_in_vietnamese(client, province):
+def test_staff_posters_of_an_empty_list_go_back_to_the_list_saying_why(client, province):
     client.force_login(make_staff(province))
-    response = client.get("/quan-ly/mo-hinh/ap-phich.pdf")
-    assert response.status_code == 400
+    response = client.get("/quan-ly/mo-hinh/ap-phich.pdf", {"linh-vuc": "economy"}, follow=True)
+    assert response.redirect_chain[0][0] == "/quan-ly/mo-hinh/?linh-vuc=economy"
     assert "không có mô hình nào đã công bố" in response.content.decode()
+
+
+def test_staff_posters_of_too_long_a_list_ask_to_narrow_it(client, province, monkeypatch):
+    from models_registry import posters
+
+    monkeypatch.setattr(posters, "MAX_POSTERS", 1)
+    published(province, name="Một")
+    published(province, name="Hai")
+    client.force_login(make_staff(province))
+    response = client.get("/quan-ly/mo-hinh/ap-phich.pdf", follow=True)
+    assert "tối đa 1 áp phích" in response.content.decode()
 
 
 def test_staff_posters_are_refused_to_visitors(client):

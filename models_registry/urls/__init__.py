@@ -14,4 +14,5 @@ urlpatterns = [
     path("quan-ly/excel/", include("models_registry.urls.excel")),
     path("quan-ly/khen-thuong/", include("models_registry.urls.commendations")),
     path("bao-cao/", include("models_registry.urls.reports")),
+    path("api/v1/", include("models_registry.api.urls")),
 ]

@@ -1,7 +1,9 @@
 """Printable A4 posters with a QR code: one model's from its public page, or a whole staff list's."""
+from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from .. import posters
@@ -32,16 +34,13 @@ def list_posters(request):
     filters = RegistrationFilterSet(request.GET or None, Registration.objects.for_user(request.user).published())
     rows = filters.qs.select_related(*POSTER_RELATED).order_by("-year", "unit__name", "name")
     chosen = list(rows[: posters.MAX_POSTERS + 1])
-    if not chosen:
-        return HttpResponse(
-            _("Danh sách không có mô hình nào đã công bố để in áp phích; hãy đổi bộ lọc."),
-            status=400, content_type="text/plain; charset=utf-8",
-        )
-    if len(chosen) > posters.MAX_POSTERS:
-        message = ngettext(
-            "Danh sách có hơn %(limit)d mô hình đã công bố; mỗi lần in tối đa %(limit)d áp phích, hãy lọc bớt.",
-            "Danh sách có hơn %(limit)d mô hình đã công bố; mỗi lần in tối đa %(limit)d áp phích, hãy lọc bớt.",
-            posters.MAX_POSTERS,
-        ) % {"limit": posters.MAX_POSTERS}
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    if not chosen or len(chosen) > posters.MAX_POSTERS:
+        if chosen:
+            messages.warning(request, _(
+                "Danh sách có hơn %(limit)s mô hình đã công bố; mỗi lần in tối đa %(limit)s áp phích, hãy lọc bớt."
+            ) % {"limit": posters.MAX_POSTERS})
+        else:
+            messages.warning(request, _("Danh sách không có mô hình nào đã công bố để in áp phích; hãy đổi bộ lọc."))
+        back = reverse("staff_registrations")
+        return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
     return _pdf(posters.render_posters(chosen, request), "ap-phich-mo-hinh.pdf")
