@@ -3,12 +3,13 @@ the second-factor or new-password page until that step is done."""
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import password_validation, update_session_auth_hash
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django_otp import user_has_device
 
 # The session remembers, from sign-in, whether the account has a confirmed authenticator, so
@@ -39,6 +40,14 @@ def _on_sign_in(sender, request, user, **kwargs):
         update_session_auth_hash(request, user)
     if hasattr(request, "session"):
         request.session[HAS_DEVICE_KEY] = user_has_device(user, confirmed=True)
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its message in Vietnamese: Django's catalogue has no entry for it."""
+
+    def get_error_message(self):
+        return ngettext("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.",
+                        "Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.", self.min_length)
 
 
 def _gate(request):
