@@ -28,11 +28,12 @@ class QueueFilterSet(django_filters.FilterSet):
         "tieu-chi": _choice(_("Tiêu chí"), CRITERIA, method="filter_criteria"),
         "cho": _choice(_("Thời gian chờ"), WAITING, method="filter_waiting"),
         "sap-xep": django_filters.OrderingFilter(
-            label=_("Sắp xếp"), empty_label=None,
+            label=_("Sắp xếp"), empty_label=None, error_messages=CHOICE_ERROR,
             fields=(("sent_at", "gui"), ("area__name", "xa"), ("shortfall", "tieu-chi")),
-            field_labels={"gui": _("Gửi sớm nhất trước"), "-gui": _("Gửi gần đây nhất trước"),
-                          "xa": _("Xã, phường (A–Z)"), "-xa": _("Xã, phường (Z–A)"),
-                          "tieu-chi": _("Đạt tiêu chí trước"), "-tieu-chi": _("Thiếu tiêu chí trước")},
+            # Each direction has its own words ("sent first", "sent last"), not "(descending)".
+            choices=[("gui", _("Gửi sớm nhất trước")), ("-gui", _("Gửi gần đây nhất trước")),
+                     ("xa", _("Xã, phường (A–Z)")), ("-xa", _("Xã, phường (Z–A)")),
+                     ("tieu-chi", _("Đạt tiêu chí trước")), ("-tieu-chi", _("Thiếu tiêu chí trước"))],
         ),
     })
 
@@ -57,7 +58,7 @@ class QueueFilterSet(django_filters.FilterSet):
             form.helper = FormHelper()
             form.helper.form_tag = False
             form.helper.layout = Layout(Row(
-                Column("xa", css_class="col-sm-6 col-lg-3"), Column("tieu-chi", css_class="col-sm-6 col-lg-3"),
-                Column("cho", css_class="col-sm-6 col-lg-3"), Column("sap-xep", css_class="col-sm-6 col-lg-3"),
+                Column("xa", css_class="col-6 col-lg-3"), Column("tieu-chi", css_class="col-6 col-lg-3"),
+                Column("cho", css_class="col-6 col-lg-3"), Column("sap-xep", css_class="col-6 col-lg-3"),
             ))
         return form

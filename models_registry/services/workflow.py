@@ -232,14 +232,16 @@ class CriteriaResult:
     def label(self):
         if not self.total:
             return _("Không có bộ tiêu chí")
-        if self.unmet:
-            return ngettext("%(n)s tiêu chí chưa đạt", "%(n)s tiêu chí chưa đạt", self.unmet) % {"n": self.unmet}
         if self.unassessed == self.total:
             return _("Chưa đánh giá")
+        if not self.shortfall:
+            return ngettext("Đạt đủ %(n)s tiêu chí", "Đạt đủ %(n)s tiêu chí", self.total) % {"n": self.total}
+        parts = []
+        if self.unmet:
+            parts.append(ngettext("%(n)s tiêu chí chưa đạt", "%(n)s tiêu chí chưa đạt", self.unmet) % {"n": self.unmet})
         if self.unassessed:
-            return ngettext("%(n)s tiêu chí chưa đánh giá", "%(n)s tiêu chí chưa đánh giá",
-                            self.unassessed) % {"n": self.unassessed}
-        return _("Đạt đủ %(n)s tiêu chí") % {"n": self.total}
+            parts.append(ngettext("%(n)s chưa đánh giá", "%(n)s chưa đánh giá", self.unassessed) % {"n": self.unassessed})
+        return ", ".join(parts)
 
 
 def criteria_result(registration, *, criteria_set=None, met=None, unmet=None):

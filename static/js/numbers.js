@@ -43,7 +43,7 @@
 
   function preview(input, box) {
     var digits = digitsOf(input.value);
-    box.textContent = /^\d{1,16}$/.test(digits) ? "≈ " + spoken(Number(digits)) : "";
+    box.textContent = /^\d{1,16}$/.test(digits) ? spoken(Number(digits)) : "";
   }
 
   document.querySelectorAll("input[data-grouped]").forEach(function (input) {
