@@ -165,8 +165,10 @@ class RegistrationFilterSet(VocabularyFilterSet):
         if not hasattr(form, "helper"):
             form.helper = FormHelper()
             form.helper.form_tag = False
+            # The hidden filters come from a report's or a list's links; kept only when given.
+            hidden = [name for name in ("dia-ban", "co-cau", "don-vi") if (self.data or {}).get(name)]
             form.helper.layout = Layout(
-                "dia-ban", "co-cau", "don-vi",
+                *hidden,
                 Row(
                     Column("q", css_class="col-md-3"), Column("nam", css_class="col-md-1"),
                     Column("trang-thai", css_class="col-md-2"), Column("linh-vuc", css_class="col-md-2"),

@@ -63,8 +63,9 @@ def test_each_staff_gets_a_list_form_without_the_others_area(data):
     assert "Ấp không rác" in page
 
 
-@pytest.mark.parametrize("url", ["/", "/mo-hinh/", "/thong-ke/", "/thong-ke/?dia-ban=86&nam=2026"])
+@pytest.mark.parametrize("url", ["/", "/mo-hinh/", "/thong-ke/", "/thong-ke/?dia-ban=86&nam=2026", "detail"])
 def test_public_pages_carry_no_viewers_name_or_area_from_another_viewer(data, url):
+    url = f"/mo-hinh/{data.r1.pk}/" if url == "detail" else url
     hanoi = signed_in(make_staff(data.q, username="canbo.hanoi", first_name="Hoa", last_name="Phạm"))
     vinh_long = signed_in(make_staff(data.p, username="canbo.vinhlong", first_name="Mai", last_name="Đỗ"))
     hanoi.get(url)
