@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from pypdf import PdfReader
 
 from models_registry import credential_sheets
-from models_registry.models import PasswordResetRequest, Role, User
+from models_registry.models import ImportBatch, PasswordResetRequest, Role, User
 from models_registry.services import accounts as service
 from tests.factories import PASSWORD, make_portal_world, make_unit, make_units
 
@@ -294,3 +294,41 @@ def test_forgot_password_also_emails_a_link_where_the_account_has_an_email(clien
     world.donvi_a.refresh_from_db()
     assert world.donvi_a.check_password("Sen-hong-no-2026")
     assert not PasswordResetRequest.objects.exists()
+
+
+# The unit import, with accounts in the same step ------------------------------------------------------
+
+def test_the_unit_import_can_create_the_new_units_accounts_in_the_same_step(client, world):
+    from django.urls import reverse
+
+    from models_registry.models import UnitKind
+    from tests.factories import make_sheet
+
+    kind = UnitKind.objects.get(code="mat-tran")
+    client.force_login(world.canbo_xa)
+    headers = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã xã"]
+    rows = [["MT-01", "Ban công tác Mặt trận ấp Một", kind.label, world.commune_x.code],
+            ["MT-02", "Ban công tác Mặt trận ấp Hai", kind.label, world.commune_x.code]]
+    response = client.post(reverse("excel_upload"), {"kind": "units", "file": make_sheet(headers, rows, "don-vi.xlsx")})
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    assert "Tạo luôn tài khoản cho các đơn vị mới" in client.get(response["Location"]).content.decode()
+    response = client.post(reverse("excel_confirm", args=[token]), {"tao-tai-khoan": "1"})
+    assert response.url.startswith("/quan-ly/tai-khoan/phieu/")
+    assert set(User.objects.filter(unit__code__in=["MT-01", "MT-02"]).values_list("username", flat=True)) == {
+        "mt-01", "mt-02"}
+    assert service.units_without_account(world.canbo_xa, batch=ImportBatch.objects.get()).count() == 0
+    assert "mt-01" in client.get(response.url).content.decode()
+
+
+def test_the_bulk_page_offers_the_units_of_one_import(client, world):
+    from models_registry.services.imports import import_file
+    from tests.factories import make_sheet
+
+    headers = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã xã"]
+    rows = [["MT-03", "Ban công tác Mặt trận ấp Ba", world.kind.code, world.commune_x.code]]
+    report = import_file("units", make_sheet(headers, rows, "don-vi.xlsx"), "don-vi.xlsx", user=world.canbo_xa)
+    assert report.written
+    make_unit(world.commune_x, kind=world.kind)
+    client.force_login(world.canbo_xa)
+    page = client.get("/quan-ly/tai-khoan/hang-loat/", {"batch": report.batch.pk}).content.decode()
+    assert "1 đơn vị chưa có tài khoản" in page and "MT-03" in page

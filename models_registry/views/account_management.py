@@ -262,3 +262,19 @@ def bulk_create(request):
     return render(request, "accounts/bulk.html", {
         "form": form, "total": total, "sample": sample, "rest": total - len(sample), "limit": service.BULK_LIMIT,
     })
+
+
+def accounts_for_import(request, batch):
+    """The unit import's "create their accounts too": the units the file created get accounts
+    now, and their sheet opens (models_registry/views/excel.py calls it after the import)."""
+    if not may_manage_accounts(request.user):
+        return redirect("excel_index")
+    credentials = service.create_unit_accounts(request.user, batch.units.all(), batch=batch)
+    if not credentials:
+        messages.info(request, _("Tệp không tạo đơn vị mới nào, nên không có tài khoản mới."))
+        return redirect("excel_index")
+    token = keep_sheet(request, credentials, _("Phiếu tài khoản các đơn vị nhập từ “%(name)s”") % {
+        "name": batch.file_name})
+    messages.success(request, _("Đã tạo %(count)s tài khoản cho các đơn vị mới. Hãy tải phiếu ngay: mật khẩu chỉ "
+                                "hiện một lần.") % {"count": len(credentials)})
+    return redirect("staff_account_sheet", token)

@@ -22,6 +22,7 @@ from ..resources import RegistrationResource, UnitResource, export_csv, export_w
 from ..services.imports import uploads
 from ..services.imports.template import TITLES, template_workbook
 from ..text import fold
+from . import account_management
 
 SESSION_KEY = "excel_uploads"
 KEEP_PENDING = 3
@@ -129,6 +130,8 @@ def confirm(request, token):
         return _render_preview(request, token, report)
     _forget(request, token)
     messages.success(request, report.summary())
+    if upload["kind"] == ImportBatch.Kind.UNITS and request.POST.get("tao-tai-khoan"):
+        return account_management.accounts_for_import(request, report.batch)
     if upload["kind"] == ImportBatch.Kind.COMMENDATIONS:
         return redirect("commendations-list")
     return redirect("excel_index")

@@ -197,7 +197,7 @@ class UnitImporter(Importer):
         for outcome, target, _changes in plans:
             if outcome.action == CREATE:
                 values, parent, parent_code = target
-                unit = Unit(**values, parent=parent)
+                unit = Unit(**values, parent=parent, import_batch=batch)
                 creates.append(unit)
                 if parent_code and parent is None:
                     late_parents.append((unit, parent_code))
