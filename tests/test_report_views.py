@@ -91,7 +91,7 @@ def test_a_code_means_todays_area_unless_the_old_structure_is_asked_for(leader_c
     assert leader_client.get("/bao-cao/?dia-ban=83").status_code == 404
     response = leader_client.get("/bao-cao/?dia-ban=83&co-cau=cu&nam=2025")
     assert response.context["area"].name == "Tỉnh Bến Tre"
-    assert figures(response)["chi_tiet"] == {"Huyện Châu Thành": [3, 2, 1, 0, 0, 3, 0, 30, 0]}
+    assert figures(response)["chi_tiet"] == {"Huyện Châu Thành": [3, 2, 1, 0, 0, 3, 0, 0, 30, 0]}
 
 
 @pytest.mark.parametrize(
@@ -136,8 +136,8 @@ def test_the_page_shows_every_figure_of_the_fixture(leader_client):
     assert f["muc_do_tham_gia"] == {"Tổ chức Đảng": [3, 1, 2, 33], "Đoàn thể chính trị - xã hội": [3, 2, 1, 67],
                                     "Cộng": [6, 3, 3, 50]}
     assert f["tiep_noi"] == {"Mô hình năm trước": [3], "Được duy trì, tiếp nối": [1], "Không tiếp tục": [2]}
-    assert f["chi_tiet"] == {"Phường Một": [2, 1, 1, 0, 0, 1, 1, 150, 1_000_000],
-                             "Xã Hai": [1, 1, 0, 0, 0, 1, 0, 0, 0]}
+    assert f["chi_tiet"] == {"Phường Một": [2, 1, 1, 0, 0, 1, 0, 1, 150, 1_000_000],
+                             "Xã Hai": [1, 1, 0, 0, 0, 1, 1, 0, 0, 0]}
     assert f["xu_huong"]["2025"] == [3, 3, 0]
 
 
@@ -187,9 +187,9 @@ def test_drill_down_links_lead_to_the_communes_then_the_units(leader_client):
     commune = next(r for r in response.context["tables"]["chi_tiet"].rows if r.label == "Phường Một")
     assert commune.label_url == "/bao-cao/?dia-ban=86001&co-cau=moi&nam=2026"
     units = figures(leader_client.get(commune.label_url))["chi_tiet"]
-    assert units == {"Chi bộ ấp Một": [1, 1, 0, 0, 0, 1, 0, 100, 1_000_000],
-                     "Hội Phụ nữ phường Một": [1, 0, 1, 0, 0, 0, 1, 50, 0],
-                     "Chi bộ xã cũ Một": [0, 0, 0, 0, 0, 0, 0, 0, 0]}
+    assert units == {"Chi bộ ấp Một": [1, 1, 0, 0, 0, 1, 0, 0, 100, 1_000_000],
+                     "Hội Phụ nữ phường Một": [1, 0, 1, 0, 0, 0, 0, 1, 50, 0],
+                     "Chi bộ xã cũ Một": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}
 
 
 def test_every_count_links_to_a_list_of_exactly_that_many_registrations(leader_client):
