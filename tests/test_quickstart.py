@@ -117,3 +117,11 @@ def test_quickstart_refuses_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("quickstart", "--no-server")
+
+
+def test_every_demo_row_is_within_the_portals_bounds(demo):
+    # The validators and CHECK constraints of models/validators.py hold for the demo as typed.
+    for registration in Registration.objects.all():
+        registration.full_clean()
+    for commendation in Commendation.objects.all():
+        commendation.full_clean()

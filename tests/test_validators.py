@@ -238,3 +238,43 @@ def test_a_decision_dated_year_one_is_a_message_not_a_server_error(commendation_
                              level="district", decision_number="1", decision_date=datetime.date(1, 1, 1),
                              authority="Huyện ủy")
     assert "decision_date" in error.value.message_dict
+
+
+# Existing rows ---------------------------------------------------------------------------------
+
+BEFORE = [("models_registry", "0009_search_title")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_brings_existing_rows_inside_the_bounds_and_keeps_them():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(BEFORE)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+        area = old.get_model("models_registry", "AdminArea").objects.create(
+            structure="moi", code="T0001", name="Tỉnh Cũ", level="province")
+        kind = old.get_model("models_registry", "UnitKind").objects.create(code="loai-cu", name="Loại cũ")
+        unit = old.get_model("models_registry", "Unit").objects.create(code="DVCU1", name="Đơn vị cũ", kind=kind, area=area)
+        OldRegistration = old.get_model("models_registry", "Registration")
+        fields = {"unit": unit, "area": area, "unit_kind": kind, "year": YEAR - 1, "field": "economy"}
+        first = OldRegistration.objects.create(name="Tủ quần áo", money_mobilised=2**62, results="x" * 20_000,
+                                               start_date=datetime.date(1, 1, 1), **fields)
+        second = OldRegistration.objects.create(name="tủ  quần\u200b áo", start_date=datetime.date(YEAR - 1, 6, 1),
+                                                evaluation_date=datetime.date(YEAR - 1, 1, 1), **fields)
+        form = old.get_model("models_registry", "CommendationForm").objects.create(code="gk-cu", name="Giấy khen")
+        OldCommendation = old.get_model("models_registry", "Commendation")
+        for number in ("45-QĐ/HU", "45 - qđ/hu"):
+            OldCommendation.objects.create(registration_id=first.pk, form=form, level="district", authority="Huyện ủy",
+                                           decision_number=number, decision_date=datetime.date(YEAR - 1, 10, 15))
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    first, second = Registration.objects.get(pk=first.pk), Registration.objects.get(pk=second.pk)
+    assert (first.name, second.name) == ("Tủ quần áo", "tủ quần áo (2)")
+    assert (first.money_mobilised, len(first.results), first.start_date) == (MONEY, 10_000, None)
+    assert (second.start_date, second.evaluation_date) == (datetime.date(YEAR - 1, 6, 1), None)
+    assert Commendation.objects.filter(registration=first).count() == 1
+    first.full_clean()
