@@ -51,7 +51,8 @@ def resolve_area(params, base_area):
     code = (params.get("dia-ban") or "").strip()
     if not code:
         return base_area
-    area = find_area(code, structure_of(params), "province", "district", "current_province", "current_commune")
+    # The parent too: the commission's name is looked up through it.
+    area = find_area(code, structure_of(params), "parent", "province", "district", "current_province", "current_commune")
     if area is None or not (base_area is None or base_area.contains(area)):
         raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
     return area
