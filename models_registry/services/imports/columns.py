@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
 
+from ...models.validators import validate_year
 from ...parsing import MAX_WHOLE_NUMBER, ParseError, parse_date, parse_whole_number
 from ...text import fold, nfc
 
@@ -147,10 +148,11 @@ class Year(Column):
             raise ValueError(_("Không được để trống."))
         if not text.isdigit() or len(text) > 4:
             raise ValueError(_("Năm phải là số, ví dụ 2025."))
-        first, last = year_bounds()
         year = int(text)
-        if not first <= year <= last:
-            raise ValueError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": first, "last": last})
+        try:
+            validate_year(year)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
         return year
 
 

@@ -27,7 +27,7 @@ from ...models import (
     YearClosure,
 )
 from ...models.history import Action
-from ...text import nfc
+from ...text import name_key, nfc
 from ..audit import changed_fields, event_fields
 from .columns import Label, Text, Year, cell_text, date_for, figure_for, label_key, shown, text_for
 from .engine import Importer
@@ -89,11 +89,6 @@ WRITTEN = [c.key for c in COLUMNS if c.key not in ("unit", "unit_name", "commune
 STATUS_HEADER = "Trạng thái"
 # Written by exports for people reading them; an import reads nothing from them.
 NAME_HEADERS = ("Tên xã", "Tên tỉnh")
-
-
-def name_key(name):
-    """Same model name whatever the case, spacing or Unicode form."""
-    return " ".join(nfc(name).split()).casefold()
 
 
 def _bare_name(name):
