@@ -4,13 +4,17 @@ The PDF embeds DejaVu Serif from static/fonts/ (Bitstream Vera licence, see
 LICENSE-DejaVu.txt there), which covers every Vietnamese letter, so a new machine
 needs nothing beyond the Python packages.
 """
+import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import segno
 from django.conf import settings
+from django.urls import reverse
 from fpdf import FPDF
 
+from .documents import Signature, decision_signature, place_name
 from .models import ExemplarKind
 from .services.commendations import recipient_of
 from .text import nfc
@@ -21,9 +25,6 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 FONT_FAMILY = "DejaVuSerif"
 FONT_FILES = {"": "DejaVuSerif.ttf", "B": "DejaVuSerif-Bold.ttf", "I": "DejaVuSerif-Italic.ttf"}
-
-# Place names on a certificate drop the kind of area: "Vĩnh Long, ngày …".
-AREA_PREFIXES = ("Thành phố ", "Tỉnh ", "Thị xã ", "Quận ", "Huyện ", "Phường ", "Thị trấn ", "Đặc khu ", "Xã ")
 
 RED = (166, 27, 27)
 GOLD = (191, 144, 0)
@@ -42,14 +43,27 @@ class Certificate:
     decision_line: str
     place_date: str
     file_name: str
+    signature: Signature = field(default_factory=lambda: Signature(position=""))
+    verify_url: str = ""
+    revoked: bool = False
+
+    def qr_svg(self):
+        """The QR code as inline SVG for the certificate page."""
+        return segno.make(self.verify_url, error="m").svg_inline(scale=3, border=2, title=self.verify_url)
+
+    def qr_png(self):
+        buffer = io.BytesIO()
+        segno.make(self.verify_url, error="m").save(buffer, kind="png", scale=10, border=2)
+        buffer.seek(0)
+        return buffer
 
 
-def _place_name(area):
-    name = area.name
-    for prefix in AREA_PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return name
+def verify_url(commendation, request=None):
+    """The public verification address printed as a QR code on the certificate."""
+    path = reverse("certificate-verify", args=[commendation.verification_code])
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL + path
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 def _deciding_area(commendation):
@@ -67,7 +81,7 @@ def _period(commendation):
     return f"năm {commendation.registration.year}"
 
 
-def certificate_for(commendation):
+def certificate_for(commendation, request=None):
     registration = commendation.registration
     recipient = recipient_of(commendation)
     if registration.exemplar_kind == ExemplarKind.INDIVIDUAL:
@@ -88,10 +102,21 @@ def certificate_for(commendation):
         ),
         model_name=nfc(registration.name),
         decision_line=f"(Theo Quyết định số {nfc(commendation.decision_number)} ngày {date:%d/%m/%Y})",
-        place_date=f"{_place_name(_deciding_area(commendation))}, ngày {date.day:02d} tháng {date.month:02d} "
+        place_date=f"{place_name(_deciding_area(commendation))}, ngày {date.day:02d} tháng {date.month:02d} "
                    f"năm {date.year}",
         file_name=f"giay-chung-nhan-khen-thuong-{commendation.pk}.pdf",
+        signature=_signature(commendation),
+        verify_url=verify_url(commendation, request),
+        revoked=commendation.is_revoked,
     )
+
+
+def _signature(commendation):
+    """The decision's signer; with none recorded, the issuing body signs as itself."""
+    signature = decision_signature(commendation)
+    if not (commendation.signer_position or commendation.signing_capacity):
+        signature.capacity_line = f"TM. {nfc(commendation.authority).upper()}"
+    return signature
 
 
 def _centered(pdf, text, size, style="", color=INK, height=None, width=None, x=None):
@@ -102,15 +127,23 @@ def _centered(pdf, text, size, style="", color=INK, height=None, width=None, x=N
     pdf.multi_cell(width or 0, height or size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
-def render_pdf(certificate):
-    """A4 landscape PDF bytes of one certificate."""
+def render_pdf(*certificates):
+    """A4 landscape PDF bytes: one page per certificate (all those of a decision print in one go)."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(f"{certificate.form_name} – {certificate.recipient}")
-    pdf.set_author(certificate.authority)
+    first = certificates[0]
+    pdf.set_title(f"{first.form_name} – {first.recipient}" if len(certificates) == 1 else
+                  f"{first.form_name} – Quyết định số {first.decision_number}")
+    pdf.set_author(first.authority)
     pdf.set_auto_page_break(False)
     pdf.set_margins(28, 22, 28)
     for style, file_name in FONT_FILES.items():
         pdf.add_font(FONT_FAMILY, style, str(FONT_DIR / file_name))
+    for certificate in certificates:
+        _draw(pdf, certificate)
+    return bytes(pdf.output())
+
+
+def _draw(pdf, certificate):
     pdf.add_page()
 
     pdf.set_draw_color(*RED)
@@ -133,21 +166,34 @@ def render_pdf(certificate):
     pdf.set_line_width(0.3)
     pdf.line(191, pdf.get_y() + 0.5, 234, pdf.get_y() + 0.5)
 
-    pdf.set_y(64)
+    pdf.set_y(60)
     _centered(pdf, certificate.form_name.upper(), 34, "B", color=RED, height=16)
-    pdf.ln(2)
+    pdf.ln(1)
     _centered(pdf, "TẶNG", 13, "B", height=8)
     _centered(pdf, certificate.recipient, 22, "B", color=RED, height=11)
     if certificate.recipient_detail:
         _centered(pdf, certificate.recipient_detail, 13, "I", height=7)
-    pdf.ln(3)
-    _centered(pdf, certificate.achievement, 13, height=7.5)
+    pdf.ln(2)
+    _centered(pdf, certificate.achievement, 13, height=7)
     _centered(pdf, f"“{certificate.model_name}”", 15, "B", height=8)
-    pdf.ln(1)
     _centered(pdf, certificate.decision_line, 11.5, "I", height=6.5)
 
-    # The signature sits low on the sheet, or just below a long text.
-    pdf.set_xy(150, max(152, pdf.get_y() + 6))
-    _centered(pdf, certificate.place_date, 12, "I", height=6.5, width=125, x=150)
-    _centered(pdf, certificate.authority.upper(), 11, "B", height=6, width=125, x=150)
-    return bytes(pdf.output())
+    # The signature sits low on the sheet, or just below a long text: place and date, TM./KT.,
+    # position, room for the signature and seal, name.
+    signature = certificate.signature
+    pdf.set_xy(150, max(140, pdf.get_y() + 3))
+    _centered(pdf, certificate.place_date, 12, "I", height=6, width=125, x=150)
+    if signature.capacity_line:
+        _centered(pdf, signature.capacity_line, 11, "B", height=5.5, width=125, x=150)
+    _centered(pdf, signature.position, 11, "B", height=5.5, width=125, x=150)
+    if signature.name:
+        pdf.set_y(min(pdf.get_y() + 17, 183))
+        _centered(pdf, signature.name, 12, "B", height=6, width=125, x=150)
+
+    if certificate.verify_url:
+        # Bottom left, inside the frame: the code anyone can scan to check the certificate.
+        pdf.image(certificate.qr_png(), x=24, y=154, w=28, h=28)
+        pdf.set_xy(54, 160)
+        pdf.set_font(FONT_FAMILY, "", 8)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(80, 4, f"Xác thực giấy khen: quét mã hoặc mở\n{certificate.verify_url}", align="L")

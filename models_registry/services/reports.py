@@ -384,7 +384,7 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     # 2 queries: commendations by form and level, proposals by level and decision.
     commendations = [
         (row["form__name"], Level(row["level"]).label, row["n"])
-        for row in Commendation.objects.filter(registration__in=in_period.values("pk"))
+        for row in Commendation.objects.active().filter(registration__in=in_period.values("pk"))
         .order_by("form__order", "level")
         .values("form__name", "form__order", "level")
         .annotate(n=Count("pk"))

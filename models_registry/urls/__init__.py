@@ -5,6 +5,7 @@ from ..views import language
 urlpatterns = [
     path("ngon-ngu/<str:code>/", language.switch_language, name="switch_language"),
     path("", include("models_registry.urls.public")),
+    path("", include("models_registry.urls.documents")),
     path("thong-ke/", include("models_registry.urls.statistics")),
     path("tai-khoan/", include("models_registry.urls.accounts")),
     path("don-vi/", include("models_registry.urls.unit_portal")),

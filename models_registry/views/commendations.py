@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import signing
 from ..access import (
     may_create_round,
     may_decide,
     may_enter_commendations,
     may_propose,
+    may_revoke,
     may_use_workspace,
     role_required,
 )
@@ -136,12 +138,19 @@ def proposal_create(request, pk):
         else:
             messages.success(request, _("Đã gửi đề nghị khen thưởng “%(name)s”.") % {
                 "name": proposal.registration.name})
+            for warning in rules.warnings_for(proposal.registration, commendation_round.level):
+                messages.warning(request, warning)
             return redirect("commendations-proposal-detail", pk=proposal.pk)
+    # The history of the model chosen (in the link, or in the form sent back) and what to weigh.
+    shown = registrations.filter(pk=parse_id(request.POST.get("registration")) or chosen).first()
     return render(request, "commendations/proposal_form.html", {
         "round": commendation_round,
         "form": form,
         "is_open": rules.round_is_open(commendation_round),
         "has_choices": registrations.exists(),
+        "chosen": shown,
+        "history": rules.history_rows(rules.subject_registrations(shown)) if shown else [],
+        "warnings": rules.warnings_for(shown, commendation_round.level) if shown else [],
     })
 
 
@@ -164,6 +173,8 @@ def _proposal_page(request, proposal, accept_form=None, decline_form=None, statu
         "accept_form": accept_form,
         "decline_form": decline_form,
         "commendation": getattr(proposal, "commendation", None),
+        "warnings": rules.warnings_for(registration, proposal.round.level)
+        if proposal.status == ProposalStatus.PENDING else [],
     }, status=status)
 
 
@@ -289,14 +300,20 @@ def import_file(request):
 def certificate(request, pk):
     commendation = get_commendation_for_user(request.user, pk)
     return render(request, "commendations/certificate.html", {
-        "commendation": commendation, "certificate": certificate_for(commendation),
+        "commendation": commendation, "certificate": certificate_for(commendation, request),
+        "may_revoke": may_revoke(request.user, commendation),
     })
 
 
 @login_required
 def certificate_pdf(request, pk):
     commendation = get_commendation_for_user(request.user, pk)
-    certificate_data = certificate_for(commendation)
-    response = HttpResponse(render_pdf(certificate_data), content_type="application/pdf")
+    if commendation.is_revoked:
+        messages.error(request, _("Khen thưởng này đã thu hồi: không in giấy khen."))
+        return redirect("commendations-certificate", pk=commendation.pk)
+    certificate_data = certificate_for(commendation, request)
+    content = signing.sign_pdf(render_pdf(certificate_data), reason=certificate_data.decision_line.strip("()"),
+                               location=certificate_data.authority)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate_data.file_name}"'
     return response
