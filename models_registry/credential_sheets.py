@@ -45,35 +45,36 @@ def _slip(pdf, x, y, credential, login_url):
     with pdf.local_context():
         pdf.set_dash_pattern(dash=2, gap=1.5)
         pdf.rect(x, y, SLIP_W, SLIP_H)
-    inner = SLIP_W - 2 * PAD
+    left, inner = x + PAD, SLIP_W - 2 * PAD
     pdf.set_text_color(*RED)
     pdf.set_font(FONT_FAMILY, "B", 7.5)
-    pdf.set_xy(x + PAD, y + PAD)
-    pdf.cell(inner, 4, "CỔNG THÔNG TIN “DÂN VẬN KHÉO” · PHIẾU TÀI KHOẢN", new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(left, y + PAD)
+    pdf.cell(inner, 4, "CỔNG THÔNG TIN “DÂN VẬN KHÉO” · PHIẾU TÀI KHOẢN")
     pdf.set_text_color(*INK)
     pdf.set_font(FONT_FAMILY, "B", 10.5)
-    pdf.ln(1)
-    pdf.multi_cell(inner, 5, _fit_lines(pdf, inner, credential.unit_name, 5, 2), new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(left, y + PAD + 5)
+    pdf.multi_cell(inner, 5, _fit_lines(pdf, inner, credential.unit_name, 5, 2), align="L")
     pdf.set_font(FONT_FAMILY, "", 8)
     pdf.set_text_color(*GREY)
     detail = " · ".join(part for part in (credential.unit_code and f"Mã {credential.unit_code}", credential.area_name)
                         if part)
-    pdf.cell(inner, 4.5, _fit_lines(pdf, inner, detail, 4.5, 1), new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(left, pdf.get_y() + 0.5)
+    pdf.cell(inner, 4.5, _fit_lines(pdf, inner, detail, 4.5, 1))
     pdf.set_text_color(*INK)
-    pdf.set_xy(x + PAD, y + 26)
-    for label, value in (("Tên đăng nhập:", credential.username), ("Mật khẩu một lần:", credential.password)):
+    for row, (label, value) in enumerate((("Tên đăng nhập:", credential.username),
+                                          ("Mật khẩu một lần:", credential.password))):
+        pdf.set_xy(left, y + 26.5 + row * 7)
         pdf.set_font(FONT_FAMILY, "", 9)
         pdf.cell(31, 6.5, label)
         pdf.set_font(FONT_FAMILY, "B", 12)
-        pdf.cell(inner - 31, 6.5, value, new_x="LEFT", new_y="NEXT")
-        pdf.set_x(x + PAD)
+        pdf.cell(inner - 31, 6.5, value)
     pdf.set_font(FONT_FAMILY, "I", 7.5)
     pdf.set_text_color(*GREY)
-    pdf.set_xy(x + PAD, y + SLIP_H - PAD - 10)
-    pdf.multi_cell(inner, 3.4, (
+    pdf.set_xy(left, y + 41.5)
+    pdf.multi_cell(inner, 3.5, (
         f"Đăng nhập tại {login_url} trước ngày {_date(credential.expires_at)}. Mật khẩu chỉ dùng được một lần: "
         "lần đầu đăng nhập, cổng thông tin yêu cầu đặt mật khẩu mới."
-    ))
+    ), align="L")
 
 
 def render_pdf(credentials, *, login_url, title):
