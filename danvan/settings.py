@@ -243,11 +243,7 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Between an admin import's preview and confirm steps the file waits in shared storage,
-# so the confirm may reach another app server.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+# The admin exports only (imports go through models_registry/services/imports/).
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 if os.getenv("REDIS_URL"):

@@ -2,9 +2,9 @@
 import pytest
 from django.db.models import F
 
-from models_registry.services import imports
 from models_registry.freshness import data_version
 from models_registry.models import ImportBatch, Registration, Status, Unit
+from models_registry.services import imports
 from tests.factories import make_commune, make_province, make_registration, make_sheet, make_staff, make_unit, make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ Each importer (registrations, units, commendations) declares its columns and imp
 `write` (bulk inserts and updates). `run` is the one way to import: the portal's pages and
 the management commands call it with the same parsed Table, so they give the same result.
 """
+import copy
 import difflib
 import gc
 
@@ -33,6 +34,9 @@ class Importer:
         self.user = user
         # A command run without --user, or an administrator, is not limited to an area.
         self.scoped = user is not None and not user.is_superuser
+        # Each import gets its own columns: those looked up in the database (unit kinds, forms of
+        # commendation) keep what they loaded for this file only, never for the process.
+        self.columns = tuple(copy.copy(c) for c in self.columns)
         self.by_key = {c.key: c for c in self.columns}
 
     def header(self, key):

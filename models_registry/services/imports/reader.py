@@ -359,6 +359,21 @@ _XML_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
 def _unescape(match):
+    # openpyxl writes every Vietnamese letter as a character reference (&#7871;): a sheet holds
+    # a few hundred distinct ones, hundreds of thousands of times.
+    entity = match.group(0)
+    text = _DECODED.get(entity)
+    if text is None:
+        text = _decode(match)
+        if len(_DECODED) < 20000:
+            _DECODED[entity] = text
+    return text
+
+
+_DECODED = {}
+
+
+def _decode(match):
     name = match.group(1)
     if name is None:
         raise _not_xlsx()
