@@ -226,7 +226,7 @@ def create_unit_accounts(user, units, *, batch=None):
 def reset_password(user, account):
     """A new one-time password. The old password stops working, and with it every session the
     account has open (Django ties a session to the password it was opened with)."""
-    account = User.objects.manageable_by(user).select_for_update().get(pk=account.pk)
+    account = User.objects.manageable_by(user).select_for_update(of=("self",)).get(pk=account.pk)
     password = _give_one_time_password(account, timezone.now())
     account.save(update_fields=["password", "one_time_password_expires_at", "must_change_password"])
     PasswordResetRequest.objects.filter(user=account, handled_at=None).update(handled_at=timezone.now(),
