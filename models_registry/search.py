@@ -331,8 +331,8 @@ def similar_registrations(registration, published, limit=4):
 
 
 def commended_q():
-    """Commended status, or at least one recorded commendation."""
-    return Q(status=Status.COMMENDED) | Q(Exists(Commendation.objects.filter(registration=OuterRef("pk"))))
+    """Commended status, or at least one recorded commendation not revoked."""
+    return Q(status=Status.COMMENDED) | Q(Exists(Commendation.objects.active().filter(registration=OuterRef("pk"))))
 
 
 def with_commended(queryset):
@@ -350,7 +350,7 @@ def mark_commended(registrations):
     pending = {row.pk for row in rows if row.status != Status.COMMENDED}
     recorded = set()
     if pending:
-        recorded = set(Commendation.objects.filter(registration_id__in=pending).values_list("registration_id", flat=True))
+        recorded = set(Commendation.objects.active().filter(registration_id__in=pending).values_list("registration_id", flat=True))
     for row in rows:
         row.is_commended = row.status == Status.COMMENDED or row.pk in recorded
     return rows

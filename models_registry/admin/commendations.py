@@ -6,7 +6,7 @@ from .base import PortalAdmin
 
 @admin.register(CommendationForm)
 class CommendationFormAdmin(PortalAdmin):
-    list_display = ["name", "code", "issuing_levels", "order"]
+    list_display = ["name", "code", "issuing_levels", "order", "prerequisite_form", "prerequisite_count"]
     search_fields = ["name", "code"]
 
 
@@ -32,8 +32,12 @@ class ProposalAdmin(PortalAdmin):
 
 @admin.register(Commendation)
 class CommendationAdmin(PortalAdmin):
-    list_display = ["registration", "form", "level", "decision_number", "decision_date", "authority"]
-    list_filter = ["level", "form"]
+    list_display = ["registration", "form", "level", "decision_number", "decision_date", "authority",
+                    "revoking_decision_number"]
+    list_filter = ["level", "form", "revocation_ground"]
+    # Revocation goes through the staff page, which records it in the model's history.
+    readonly_fields = ["verification_code", "revoked_at", "revocation_ground", "revoking_decision_number",
+                       "revoking_decision_date", "revoked_by"]
     list_select_related = ["registration", "form"]
     search_fields = ["registration__name", "decision_number", "recipient_name", "authority"]
     autocomplete_fields = ["registration", "proposal"]
