@@ -229,7 +229,8 @@ def _spans(text, words):
     spans = []
     for match in pattern.finditer(folded):
         start, end = positions[match.start()], positions[match.end() - 1] + 1
-        if spans and start <= spans[-1][1]:
+        # Words found side by side ("Tủ quần áo") read as one mark.
+        if spans and (start <= spans[-1][1] or not text[spans[-1][1] : start].strip()):
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
             spans.append((start, end))

@@ -41,6 +41,36 @@ def all_areas(django_db_setup, django_db_blocker):
         AdminArea.objects.all().delete()
 
 
+@pytest.fixture(scope="module")
+def demo_data(all_areas, django_db_blocker):
+    """The quickstart's demo province (models_registry/demo.py), built once for the module and
+    removed after it. Yields the number of registrations created."""
+    from models_registry.demo import create_demo_data
+    from models_registry.models import (
+        Commendation,
+        CommendationRound,
+        Proposal,
+        Registration,
+        RegistrationEvent,
+        Review,
+        Unit,
+        User,
+    )
+
+    with django_db_blocker.unblock():
+        created = create_demo_data()
+        yield created
+        Commendation.objects.all().delete()
+        Proposal.objects.all().delete()
+        CommendationRound.objects.all().delete()
+        RegistrationEvent.objects.all().delete()
+        Review.objects.all().delete()
+        Registration.objects.update(continues=None, replicates=None)
+        Registration.objects.all().delete()
+        User.objects.all().delete()
+        Unit.objects.all().delete()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached page fragments (filter forms) must not carry one test's data into the next.

@@ -16,21 +16,8 @@ from models_registry.models import (
 
 
 @pytest.fixture(scope="module")
-def demo(all_areas, django_db_blocker):
-    with django_db_blocker.unblock():
-        created = create_demo_data()
-        yield created
-        from models_registry.models import CommendationRound, Proposal, RegistrationEvent, Review
-
-        Commendation.objects.all().delete()
-        Proposal.objects.all().delete()
-        CommendationRound.objects.all().delete()
-        RegistrationEvent.objects.all().delete()
-        Review.objects.all().delete()
-        Registration.objects.update(continues=None, replicates=None)
-        Registration.objects.all().delete()
-        User.objects.all().delete()
-        Unit.objects.all().delete()
+def demo(demo_data):
+    return demo_data
 
 
 pytestmark = pytest.mark.django_db

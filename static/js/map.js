@@ -8,7 +8,8 @@
   }
   var status = document.getElementById("map-status");
   var data = element.dataset;
-  var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5, attributionControl: Boolean(data.tiles) });
+  // Clustering needs a zoom range even without tiles to set one.
+  var map = L.map(element, { zoomSnap: 0.5, minZoom: 4, maxZoom: 18, attributionControl: Boolean(data.tiles) });
   map.setView([16.0, 106.5], 5.5);
 
   if (data.tiles) {
@@ -61,6 +62,7 @@
         pointToLayer: function (feature, latlng) {
           return L.circleMarker(latlng, {
             radius: 7, color: "#ffffff", weight: 1.5, fillColor: feature.properties.colour, fillOpacity: 0.9,
+            className: "map-point",
           });
         },
         onEachFeature: function (feature, layer) {
@@ -74,7 +76,8 @@
       status.textContent = collection.truncated ? data.more : (collection.features.length ? "" : data.empty);
       element.dataset.loaded = String(collection.features.length);
     })
-    .catch(function () {
+    .catch(function (error) {
+      console.error(error);
       status.textContent = data.failed;
       element.dataset.loaded = "failed";
     });
