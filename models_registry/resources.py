@@ -2,8 +2,8 @@
 edited and imported back), plus the commune's and province's names for people reading it.
 
 The resources serve the admin's export (django-import-export; the admin imports nothing) and
-the staff workspace's; `export_workbook` writes the formatted .xlsx. `neutralise` is the one
-rule against spreadsheet formulas in every file the portal writes.
+the staff workspace's; `export_workbook` writes the formatted .xlsx. Every cell goes through
+`neutralise` (models_registry/formulas.py), the one rule about formulas.
 """
 import io
 
@@ -12,21 +12,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .formulas import FORMULA_PREFIXES, neutralise  # noqa: F401 — report_files and open_data use them from here
 from .models import AreaLevel, Registration, Structure, Unit
 from .parsing import parse_date
 from .services.imports import registrations as registration_import
 from .services.imports import units as unit_import
 from .services.imports.columns import Date, Figure, Label
-
-# What a spreadsheet may run as a formula when a cell starts with it (tab and CR included).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Prefix text a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class TextWidget(widgets.Widget):

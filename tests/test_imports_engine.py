@@ -354,3 +354,15 @@ def test_the_command_and_the_page_give_the_same_report(client, world, tmp_path, 
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     assert [str(p) for p in uploads.check(world["staff"], token).problems] == printed
     assert len(printed) == 2 and not Registration.objects.exists()
+
+
+def test_a_commendation_file_is_checked_and_written_with_a_few_queries(world, django_assert_max_num_queries):
+    names = [f"Mô hình {n}" for n in range(60)]
+    for name in names:
+        make_registration(world["unit"], year=2023, name=name, status=Status.COMPLETED)
+    rows = [[2023, "DV-01", name, "Giấy khen", "Huyện", f"{n}-QĐ", "15/10/2023", "Huyện ủy"]
+            for n, name in enumerate(names)]
+    table = reader.read_table(make_sheet(COMMENDATION_HEADERS, rows), "khen.xlsx")
+    with django_assert_max_num_queries(20):
+        report = imports.run(AWARDS, table, "khen.xlsx", user=world["staff"], write=True)
+    assert report.written and Commendation.objects.count() == 60

@@ -12,15 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
 
+from ...formulas import FORMULA, FORMULA_PREFIXES
 from ...models.validators import validate_year
 from ...parsing import MAX_WHOLE_NUMBER, ParseError, parse_date, parse_whole_number
 from ...text import fold, nfc
-
-# Text a spreadsheet would run as a formula: "=..." always; "+SUM(" or "@HYPERLINK(" too,
-# while "- item" or "+84 ..." is text.
-FORMULA = re.compile(r"^(=|[+\-@]\s*[A-Za-z_][\w.]*\s*\()")
-# The characters our exports (models_registry/resources.py `neutralise`) put an apostrophe before.
-EXPORT_ESCAPED = ("=", "+", "-", "@", "\t", "\r")
 
 
 def label_key(value):
@@ -79,7 +74,7 @@ class Text(Column):
         text = nfc(cell_text(value))
         if FORMULA.match(text):
             raise ValueError(_("Ô chứa công thức; hãy dán giá trị (không dán công thức)."))
-        if text.startswith("'") and text[1:2] in EXPORT_ESCAPED and not FORMULA.match(text[1:]):
+        if text.startswith("'") and text[1:2] in FORMULA_PREFIXES and not FORMULA.match(text[1:]):
             text = text[1:]
         if self.required and not text:
             raise ValueError(_("Không được để trống."))
