@@ -129,11 +129,36 @@ def decision_case(world):
             lambda: Commendation.objects.filter(proposal=proposal).count())
 
 
+def edit_case(world):
+    draft = make_registration(world.unit, year=world.today.year, name="Tên cũ", **COMPLETE)
+    data = {"year": world.today.year, "name": "Tên mới", "level": "grassroots", "exemplar_kind": "collective",
+            "is_new": "on", "version": 1, **COMPLETE}
+    return world.unit_user, f"/don-vi/mo-hinh/{draft.pk}/sua/", data, events_of(draft, Action.EDITED)
+
+
+def withdraw_case(world):
+    sent = make_registration(world.unit, year=world.today.year, status=Status.SUBMITTED, **COMPLETE)
+    data = {"version": 1, "reason": "Đơn vị đăng ký nhầm"}
+    return world.unit_user, f"/don-vi/mo-hinh/{sent.pk}/rut/", data, events_of(sent, Action.WITHDRAWN)
+
+
+def decline_case(world):
+    proposal = rules.propose(world.commune_staff, world.round, world.registration, **vote(world))
+    return (world.province_staff, f"/quan-ly/khen-thuong/de-nghi/{proposal.pk}/khong-khen-thuong/",
+            {"note": "Chưa tiêu biểu"}, events_of(world.registration, Action.DECLINED))
+
+
+def close_year_case(world):
+    return (world.province_staff, "/quan-ly/khoa-so/", {"year": world.today.year, "confirm": "on"},
+            lambda: YearClosure.objects.filter(area=world.province, year=world.today.year).count())
+
+
 def events_of(registration, action):
     return lambda: RegistrationEvent.objects.filter(registration=registration, action=action).count()
 
 
-CASES = [create_case, submit_case, accept_case, return_case, direct_entry_case, proposal_case, decision_case]
+CASES = [create_case, edit_case, submit_case, accept_case, return_case, withdraw_case, direct_entry_case, proposal_case,
+         decision_case, decline_case, close_year_case]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from models_registry.models import Commendation, CommendationRound, Registration, Status, YearClosure
+from models_registry.models import Commendation, CommendationRound, Registration, Status, User, YearClosure
 from models_registry.models.validators import MONEY, PEOPLE
 from models_registry.services import commendations as rules
 from models_registry.services import workflow
@@ -278,3 +278,18 @@ def test_migrating_brings_existing_rows_inside_the_bounds_and_keeps_them():
     assert (second.start_date, second.evaluation_date) == (datetime.date(YEAR - 1, 6, 1), None)
     assert Commendation.objects.filter(registration=first).count() == 1
     first.full_clean()
+
+
+def test_the_admin_refuses_a_second_copy_of_a_decision_beside_its_number(client, commendation_world):
+    past = make_registration(commendation_world.unit, year=YEAR - 2, status=Status.COMPLETED)
+    direct(commendation_world, past)
+    admin = User.objects.create_superuser(username="quantri", password="mat-khau-thu-nghiem", email="qt@example.org")
+    client.force_login(admin)
+    response = client.post("/admin/models_registry/commendation/add/", {
+        "registration": past.pk, "form": commendation_world.giay_khen.pk, "level": "district",
+        "authority": "Huyện ủy Long Hồ", "decision_number": "45 - qđ/hu", "decision_date": f"15/10/{past.year}",
+        "signing_capacity": "", "revocation_ground": "",
+    })
+    assert response.status_code == 200
+    assert "Quyết định này đã được ghi cho mô hình với hình thức khen thưởng này." in response.content.decode()
+    assert Commendation.objects.count() == 1
