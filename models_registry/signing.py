@@ -23,13 +23,24 @@ def is_configured():
     return bool(settings.CERTIFICATE_SIGNING_P12)
 
 
+def signer_description():
+    """Whom the PDFs are signed by, as the certificate names its holder; "" when unsigned."""
+    if not is_configured():
+        return ""
+    return _loaded().signing_cert.subject.human_friendly
+
+
+def _loaded():
+    signer = _signer(settings.CERTIFICATE_SIGNING_P12, settings.CERTIFICATE_SIGNING_PASSWORD)
+    if signer is None:
+        raise RuntimeError("CERTIFICATE_SIGNING_P12 could not be read (wrong file or password).")
+    return signer
+
+
 def sign_pdf(data, *, reason, location=""):
     """`data` signed, or unchanged when no signing certificate is configured."""
     if not is_configured():
         return data
-    signer = _signer(settings.CERTIFICATE_SIGNING_P12, settings.CERTIFICATE_SIGNING_PASSWORD)
-    if signer is None:
-        raise RuntimeError("CERTIFICATE_SIGNING_P12 could not be read (wrong file or password).")
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     metadata = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, reason=reason, location=location)
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return signers.sign_pdf(writer, metadata, signer=_loaded()).getvalue()

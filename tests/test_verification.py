@@ -242,6 +242,15 @@ def test_signed_pdf_validates_against_the_commission_certificate(client, world, 
     assert status.bottom_line
 
 
+def test_verification_page_names_the_signing_certificate(client, world, settings, tmp_path):
+    path, _der = make_p12(tmp_path)
+    settings.CERTIFICATE_SIGNING_P12 = str(path)
+    settings.CERTIFICATE_SIGNING_PASSWORD = "mat-khau"
+    commendation = commend(world)
+    text = client.get(f"/xac-thuc/{commendation.verification_code}/").content.decode()
+    assert "ký số bằng chứng thư của Common Name: Ban Dân vận Tỉnh ủy (thử nghiệm)" in text
+
+
 def test_unsigned_when_no_certificate_is_configured(client, world, settings):
     from pyhanko.pdf_utils.reader import PdfFileReader
 

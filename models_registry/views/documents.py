@@ -229,5 +229,5 @@ def verify(request, code):
     return render(request, "public/verify.html", {
         "commendation": commendation,
         "recipient": rules.recipient_of(commendation),
-        "signed": signing.is_configured(),
+        "signed_by": signing.signer_description(),
     })
