@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the portal's site (models_registry/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS; "models_registry" itself stays ModelsRegistryConfig
+    default_site = "models_registry.admin_site.PortalAdminSite"
 
 
 class ModelsRegistryConfig(AppConfig):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..access import is_area_staff
 from .areas import AreaLevel
 from .choices import Role
 
@@ -22,7 +23,7 @@ class PortalUserManager(UserManager):
             return self.none()
         if user.is_superuser:
             return self.all()
-        if not user.is_area_staff:
+        if not is_area_staff(user):
             return self.none()
         rule = Q(role=Role.UNIT) & user.area.scope_q("unit__area")
         if user.area.level == AreaLevel.PROVINCE:
@@ -68,17 +69,6 @@ class User(AbstractUser):
         if self.role in (Role.STAFF, Role.LEADER) and not self.area_id:
             raise ValidationError({"area": _("Cán bộ và lãnh đạo phải gắn với một địa bàn.")})
 
-    @property
-    def is_unit_account(self):
-        return self.role == Role.UNIT and self.unit_id is not None
-
-    @property
-    def is_area_staff(self):
-        return self.role == Role.STAFF and self.area_id is not None
-
-    @property
-    def is_area_leader(self):
-        return self.role == Role.LEADER and self.area_id is not None
 
     @property
     def has_one_time_password(self):

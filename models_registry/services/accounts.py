@@ -21,8 +21,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access import may_give_role
-from ..models import AdminArea, AreaLevel, PasswordResetRequest, Role, Unit, User
+from ..access import may_give_role, may_manage_accounts
+from ..models import AdminArea, PasswordResetRequest, Role, Unit, User
 from ..signin import OneTimePasswordHasher
 from ..text import fold
 from .errors import NotNow
@@ -106,14 +106,14 @@ def get_account_for_user(user, pk):
 
 def account_units(user):
     """Units `user` may give accounts to."""
-    return Unit.objects.for_user(user) if (user.is_superuser or user.is_area_staff) else Unit.objects.none()
+    return Unit.objects.for_user(user) if may_manage_accounts(user) else Unit.objects.none()
 
 
 def account_areas(user):
     """Areas `user` may give staff and leader accounts in: for a province's staff, the areas below it."""
     if user.is_superuser:
         return AdminArea.objects.current()
-    if user.is_area_staff and user.area.level == AreaLevel.PROVINCE:
+    if may_give_role(user, Role.STAFF):
         return AdminArea.objects.filter(user.area.scope_q("")).exclude(pk=user.area_id)
     return AdminArea.objects.none()
 

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from models_registry.access import is_area_leader, is_area_staff, is_unit_account
 from models_registry.demo import DEMO_PASSWORD, create_demo_data
-from models_registry.models import Role, Unit, User
+from models_registry.models import Unit, User
 
 DEMO_USERNAMES = ["admin", "canbo.tinh", "canbo.xa", "lanhdao", "donvi.a", "donvi.b"]
 
@@ -12,11 +13,11 @@ def describe_account(user):
     """What the account really is, read from the database (not from what the demo meant it to be)."""
     if user.is_superuser:
         return "quản trị hệ thống (trang /admin/)"
-    if user.role == Role.UNIT and user.unit_id:
+    if is_unit_account(user):
         return f"tài khoản đơn vị: {user.unit.name} — {user.unit.area}"
-    if user.role == Role.STAFF and user.area_id:
+    if is_area_staff(user):
         return f"cán bộ Ban Dân vận — {user.area}"
-    if user.role == Role.LEADER and user.area_id:
+    if is_area_leader(user):
         return f"lãnh đạo, chỉ xem báo cáo — {user.area}"
     return "tài khoản chưa có vai trò"
 
