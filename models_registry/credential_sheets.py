@@ -31,15 +31,25 @@ def _date(value):
     return timezone.localtime(value).strftime("%d/%m/%Y")
 
 
-def _fit_lines(pdf, width, text, height, limit):
+def _lines(pdf, width, text, height, limit):
+    """`text` broken into at most `limit` lines of `width` (the last cut short with "…")."""
+    if pdf.get_string_width(text) < width - 2 * pdf.c_margin:
+        return [text]  # most names fit on one line; measuring is much cheaper than breaking
     lines = pdf.multi_cell(width, height, text, dry_run=True, output=MethodReturnValue.LINES)
     if len(lines) > limit:
         lines = lines[:limit]
         lines[-1] = lines[-1].rstrip()[:-1] + "…"
-    return "\n".join(lines)
+    return lines
 
 
-def _slip(pdf, x, y, credential, login_url):
+def _print_lines(pdf, x, y, width, height, lines):
+    for number, line in enumerate(lines):
+        pdf.set_xy(x, y + number * height)
+        pdf.cell(width, height, line)
+    return y + len(lines) * height
+
+
+def _slip(pdf, x, y, credential, note):
     pdf.set_draw_color(*GREY)
     pdf.set_line_width(0.2)
     with pdf.local_context():
@@ -52,14 +62,12 @@ def _slip(pdf, x, y, credential, login_url):
     pdf.cell(inner, 4, "CỔNG THÔNG TIN “DÂN VẬN KHÉO” · PHIẾU TÀI KHOẢN")
     pdf.set_text_color(*INK)
     pdf.set_font(FONT_FAMILY, "B", 10.5)
-    pdf.set_xy(left, y + PAD + 5)
-    pdf.multi_cell(inner, 5, _fit_lines(pdf, inner, credential.unit_name, 5, 2), align="L")
+    below_name = _print_lines(pdf, left, y + PAD + 5, inner, 5, _lines(pdf, inner, credential.unit_name, 5, 2))
     pdf.set_font(FONT_FAMILY, "", 8)
     pdf.set_text_color(*GREY)
     detail = " · ".join(part for part in (credential.unit_code and f"Mã {credential.unit_code}", credential.area_name)
                         if part)
-    pdf.set_xy(left, pdf.get_y() + 0.5)
-    pdf.cell(inner, 4.5, _fit_lines(pdf, inner, detail, 4.5, 1))
+    _print_lines(pdf, left, below_name + 0.5, inner, 4.5, _lines(pdf, inner, detail, 4.5, 1))
     pdf.set_text_color(*INK)
     for row, (label, value) in enumerate((("Tên đăng nhập:", credential.username),
                                           ("Mật khẩu một lần:", credential.password))):
@@ -70,11 +78,7 @@ def _slip(pdf, x, y, credential, login_url):
         pdf.cell(inner - 31, 6.5, value)
     pdf.set_font(FONT_FAMILY, "I", 7.5)
     pdf.set_text_color(*GREY)
-    pdf.set_xy(left, y + 41.5)
-    pdf.multi_cell(inner, 3.5, (
-        f"Đăng nhập tại {login_url} trước ngày {_date(credential.expires_at)}. Mật khẩu chỉ dùng được một lần: "
-        "lần đầu đăng nhập, cổng thông tin yêu cầu đặt mật khẩu mới."
-    ), align="L")
+    _print_lines(pdf, left, y + 41.5, inner, 3.5, note(credential.expires_at))
 
 
 def render_pdf(credentials, *, login_url, title):
@@ -85,12 +89,24 @@ def render_pdf(credentials, *, login_url, title):
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     for style, file_name in FONT_FILES.items():
         pdf.add_font(FONT_FAMILY, style, str(FONT_DIR / file_name))
+    notes = {}
+
+    def note(expires_at):
+        # The same few lines on every slip of a sheet: broken once, not once per slip.
+        day = _date(expires_at)
+        if day not in notes:
+            pdf.set_font(FONT_FAMILY, "I", 7.5)
+            notes[day] = _lines(pdf, SLIP_W - 2 * PAD, (
+                f"Đăng nhập tại {login_url} trước ngày {day}. Mật khẩu chỉ dùng được một lần: lần đầu đăng nhập, "
+                "cổng thông tin yêu cầu đặt mật khẩu mới."), 3.5, 4)
+        return notes[day]
+
     per_page = COLUMNS * ROWS
     for index, credential in enumerate(credentials):
         if index % per_page == 0:
             pdf.add_page()
         place = index % per_page
-        _slip(pdf, MARGIN + (place % COLUMNS) * SLIP_W, MARGIN + (place // COLUMNS) * SLIP_H, credential, login_url)
+        _slip(pdf, MARGIN + (place % COLUMNS) * SLIP_W, MARGIN + (place // COLUMNS) * SLIP_H, credential, note)
     return bytes(pdf.output())
 
 

@@ -332,3 +332,12 @@ def test_the_bulk_page_offers_the_units_of_one_import(client, world):
     client.force_login(world.canbo_xa)
     page = client.get("/quan-ly/tai-khoan/hang-loat/", {"batch": report.batch.pk}).content.decode()
     assert "1 đơn vị chưa có tài khoản" in page and "MT-03" in page
+
+
+def test_a_long_unit_name_takes_two_lines_on_its_slip_and_is_cut_after(world):
+    unit = make_unit(world.commune_x, kind=world.kind, name="Ban công tác Mặt trận Tổ quốc Việt Nam khu dân cư "
+                     "số 12 ấp Hòa Bình Thượng xã Hòa Bình huyện Chợ Gạo tỉnh Tiền Giang cũ, nay là xã Hòa Bình")
+    [credential] = service.create_unit_accounts(world.canbo_xa, [unit])
+    pdf = credential_sheets.render_pdf([credential], login_url="https://dvk.example/", title="Phiếu")
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Ban công tác Mặt trận" in text and "…" in text and "nay là xã Hòa Bình" not in text
