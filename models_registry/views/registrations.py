@@ -56,10 +56,6 @@ URLS = {
 }
 
 
-unit_required = role_required(is_unit_account)
-workspace_required = role_required(may_use_workspace)
-reviewer_required = role_required(may_review)
-
 
 def get_registration_for_user(user, pk):
     """The registration if `user` may see it; otherwise 404, so ids cannot be probed."""
