@@ -55,11 +55,11 @@ def published(unit, **extra):
     return make_registration(unit, **extra)
 
 
-def commend(registration):
+def commend(registration, decision_number="123/QĐ-UBND"):
     form, _ = CommendationForm.objects.get_or_create(code="giay-khen", defaults={"name": "Giấy khen"})
     return Commendation.objects.create(
         registration=registration, form=form, level=Level.DISTRICT, authority="UBND huyện Long Hồ",
-        decision_number="123/QĐ-UBND", decision_date=datetime.date(2024, 10, 15),
+        decision_number=decision_number, decision_date=datetime.date(2024, 10, 15),
     )
 
 
@@ -418,7 +418,8 @@ def test_detail_query_count_does_not_grow_with_replications_and_commendations(cl
     for n in range(12):
         copy = published(make_unit(make_commune(make_province())), replicates=registration)
         attach(registration, caption=f"Ảnh {n}")
-        commend(registration)
+        # One commendation per registration, form and decision: each of these is a decision of its own.
+        commend(registration, decision_number=f"{100 + n}/QĐ-UBND")
         commend(copy)
     with django_assert_max_num_queries(8):
         response = client.get(f"/mo-hinh/{registration.pk}/")
