@@ -71,6 +71,8 @@ class CommendationRound(BoundsInPython, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="round_years_ordered"),
             models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="round_dates_ordered"),
+            # A double-clicked "open round" opens one round.
+            models.UniqueConstraint(fields=["area", "level", "year_from", "year_to", "name"], name="round_unique_per_area"),
             *year_checks("round", ["year_from", "year_to"]),
             *date_checks("round", ["opens_on", "closes_on"], nullable=False),
             *length_checks("round", {"name": 200}),

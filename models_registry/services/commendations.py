@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..models.scoping import scope_for_user
 from ..models.validators import validate_date, validate_year
+from ..text import single_line
 from . import audit, notifications
 from .errors import NotNow
 
@@ -106,10 +107,17 @@ def create_round(user, *, name, year_from, year_to, opens_on, closes_on):
         raise NotNow(_("“Đến năm” phải bằng hoặc sau “Từ năm”."))
     if closes_on < opens_on:
         raise NotNow(_("Hạn nhận đề nghị phải bằng hoặc sau ngày mở nhận đề nghị."))
-    return CommendationRound.objects.create(
-        name=name, area=user.area, level=level_of_area(user.area), year_from=year_from, year_to=year_to,
-        opens_on=opens_on, closes_on=closes_on,
-    )
+    same = {"name": single_line(name), "area": user.area, "level": level_of_area(user.area), "year_from": year_from,
+            "year_to": year_to}
+    opened_twice = NotNow({"name": _("Địa bàn đã mở đợt “%(name)s” cho những năm này.") % {"name": same["name"]}})
+    if CommendationRound.objects.filter(**same).exists():
+        raise opened_twice
+    try:
+        with transaction.atomic():
+            return CommendationRound.objects.create(opens_on=opens_on, closes_on=closes_on, **same)
+    except IntegrityError as exc:
+        # Two submits at once: the unique constraint decides.
+        raise opened_twice from exc
 
 
 # Proposals ------------------------------------------------------------------------------------
