@@ -139,9 +139,11 @@ def test_staff_read_the_row_errors_of_a_rejected_commendation_file(page, world, 
     log_in(page, world.commune_staff)
     page.goto("/quan-ly/khen-thuong/nhap-excel/")
     page.get_by_label("Tệp khen thưởng (.xlsx hoặc .csv)").set_input_files(str(path))
-    page.get_by_role("button", name="Nhập tệp").click()
-    alert = page.get_by_role("alert")
-    assert "Tệp chưa được nhập: 5 lỗi" in alert.inner_text()
-    assert "Dòng 3, cột “Mã đơn vị”: không có đơn vị mã “KHONG-CO”." in alert.inner_text()
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    page.wait_for_url("**/quan-ly/excel/xem-truoc/**")
+    assert "Tệp bị từ chối: có 5 lỗi" in page.get_by_role("alert").inner_text()
+    table = page.locator("table").inner_text()
+    assert "Không có đơn vị mang mã này." in table and "Không có hình thức khen thưởng này." in table
+    assert page.get_by_role("button", name="Xác nhận nhập").count() == 0
     screenshot(page, "commendations-import-errors")
     assert not Commendation.objects.exists()
