@@ -33,6 +33,15 @@ class Cell(NamedTuple):
     text: str
     url: Optional[str] = None
 
+    def __getitem__(self, key):
+        # Templates look `cell.url` up as cell["url"] first; answering it spares the failed
+        # lookup on each of a province table's thousand cells.
+        if key == "text":
+            return tuple.__getitem__(self, 0)
+        if key == "url":
+            return tuple.__getitem__(self, 1)
+        return tuple.__getitem__(self, key)
+
 
 @dataclass
 class TableRow:
