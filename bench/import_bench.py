@@ -161,7 +161,7 @@ def phase(name, path):
 
         from models_registry.services.imports import uploads
 
-        user = types.SimpleNamespace(pk=0)
+        user = types.SimpleNamespace(pk=0, is_superuser=True)
         with override_settings(MEDIA_ROOT=str(Path(path).parent / "media")):
             with open(path, "rb") as handle:
                 token = uploads.store(user, ImportBatch.Kind.REGISTRATIONS, handle, Path(path).name)
