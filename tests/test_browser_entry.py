@@ -71,9 +71,27 @@ def test_typed_30_000_000_and_a_day_first_date_are_stored_as_meant(english_page)
     page.get_by_role("button", name="Lưu bản nháp").click()
     page.get_by_text("Đã lưu bản nháp").wait_for()
 
+    draft = Registration.objects.get(name="Bữa cơm nghĩa tình")
+    screenshot(page, "entry-03-draft-with-only-a-name")
+    assert page.get_by_text("Trước khi gửi duyệt, hãy điền các mục").is_visible()
+
+    # Someone else saves while the unit is typing: the unit's words come back beside theirs.
+    page.get_by_role("link", name="Sửa thông tin").click()
+    page.get_by_label("Mục tiêu").fill("Mỗi tuần 100 suất cơm cho bệnh nhân nghèo.")
+    Registration.objects.filter(pk=draft.pk).update(objectives="Mỗi tháng 300 suất cơm.", version=5)
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    page.get_by_text("Người khác vừa lưu mô hình này trong lúc bạn sửa.").wait_for()
+    assert page.get_by_label("Mục tiêu").input_value() == "Mỗi tuần 100 suất cơm cho bệnh nhân nghèo."
+    screenshot(page, "entry-04-edit-conflict")
+    page.locator('tr[data-conflict="objectives"]').get_by_role("button", name="Lấy bản vừa lưu").click()
+    assert page.get_by_label("Mục tiêu").input_value() == "Mỗi tháng 300 suất cơm."
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    page.get_by_text("Đã lưu thay đổi.").wait_for()
+
     registration.refresh_from_db()
     assert (registration.money_mobilised, registration.participants) == (30_000_000, 1_250)
-    assert Registration.objects.get(name="Bữa cơm nghĩa tình").start_date == datetime.date(2026, 12, 1)
+    draft.refresh_from_db()
+    assert (draft.start_date, draft.objectives) == (datetime.date(2026, 12, 1), "Mỗi tháng 300 suất cơm.")
 
 
 @pytest.mark.browser

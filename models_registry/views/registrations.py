@@ -237,10 +237,12 @@ def edit_registration(request, pk, workspace, *, form_class=RegistrationForm, fl
     if request.method == "POST" and form.is_valid():
         try:
             workflow.save_edit(request.user, form.instance, version=form.cleaned_data.get("version"), flag=flag)
-        except workflow.StaleEdit as error:
+        except workflow.StaleEdit:
             conflicts = edit_conflicts(form, registration.pk, form_kwargs)
             form = keep_typing(form_class, request.POST, registration.pk, form_kwargs)
-            form.add_error(None, str(error))
+            if not conflicts:
+                form.add_error(None, _("Người khác vừa lưu mô hình này, ở những mục khác với mục bạn sửa. "
+                                       "Nội dung bạn gõ vẫn còn: bấm Lưu lần nữa để lưu."))
         except workflow.NotNow as error:
             form.add_error(None, str(error))
         else:
