@@ -27,10 +27,12 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/danvan
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
 # One connection for the whole run, as behind a pooled app server.
 os.environ.setdefault("CONN_MAX_AGE", "600")
+# The bench is one client asking many times: the API's per-address limit would answer 429.
+os.environ.setdefault("API_RATE_LIMIT", "100000/minute")
 
 TARGETS_MS = {"province": 150, "commune": 50, "five_years": 300, "excel": 2000,
               "staff_list": 300, "report_list": 300, "public_list": 300, "public_search": 300,
-              "public_search_all": 1000}
+              "public_search_all": 150, "public_search_page": 300, "map_points": 1000, "api_search": 300}
 
 # The indexes the reports need at national scale, proposed for Registration.Meta.indexes
 # (the report to the lead gives the Django form). Created here when missing, so the bench
@@ -284,6 +286,7 @@ def main():
     parser.add_argument("--fill-only", action="store_true", help="generate the data set and stop")
     parser.add_argument("--synthetic-areas", action="store_true", help="generate areas instead of load_admin_areas")
     parser.add_argument("--baseline", action="store_true", help="measure without the proposed indexes and settings")
+    parser.add_argument("--only", default="", help="comma-separated case keys to time, e.g. public_search_all,map_points")
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"], args.baseline)
@@ -373,7 +376,18 @@ def main():
          args.repeat),
         ("public_search_all", "public search matching every model", get(visitor, "/mo-hinh/?q=mo+hinh"),
          args.repeat),
+        # Ranked: a deep page reads the tiers above it too; the count stops at search.COUNT_CAP.
+        ("public_search_page", "public search matching every model, page 50", get(visitor, "/mo-hinh/?q=mo+hinh&trang=50"),
+         args.repeat),
+        # No name holds the words in this order: the best tier is empty and every match is ranked.
+        ("public_search_ranked_all", "public search “hinh mo”, every match ranked", get(visitor, "/mo-hinh/?q=hinh+mo"),
+         max(3, args.repeat // 3)),
+        ("map_points", "map points (GeoJSON), whole country, 3,000 newest", get(visitor, "/ban-do/diem.geojson"),
+         args.repeat),
+        ("api_search", "API list searching every model", get(visitor, "/api/v1/mo-hinh/?q=mo+hinh"), args.repeat),
     ]
+    if args.only:
+        cases = [case for case in cases if case[0] in args.only.split(",")]
     results = {}
     print(f"\n{'case':<55} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}")
     for key, label, call, repeat in cases:
@@ -382,9 +396,10 @@ def main():
         target = TARGETS_MS.get(key.replace("_old", ""))
         verdict = "" if target is None else ("ok" if p95 < target else "SLOW")
         print(f"{label:<55} {p50:8.1f} {p95:8.1f} {target or '':>8} {verdict}", flush=True)
-    ratio = results["province"][0] / results["sql"][0] if results["sql"][0] else float("nan")
-    print(f"\nProvince dashboard p50 / bare SQL p50 = {ratio:.1f}×")
-    return 0 if all(results[k][1] < TARGETS_MS[k] for k in TARGETS_MS) else 1
+    if "province" in results and "sql" in results:
+        ratio = results["province"][0] / results["sql"][0] if results["sql"][0] else float("nan")
+        print(f"\nProvince dashboard p50 / bare SQL p50 = {ratio:.1f}×")
+    return 0 if all(results[k][1] < TARGETS_MS[k] for k in TARGETS_MS if k in results) else 1
 
 
 if __name__ == "__main__":

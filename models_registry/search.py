@@ -11,10 +11,10 @@ in quotes ("hộ nghèo") must appear as those words in that order.
 Ranking (`ranked`) sorts matches into tiers by `Registration.search_title` (the name's words as
 typed and folded): the query as a phrase in the name, then all its words in the name, then some,
 then content only; inside each tier a name with the words exactly as typed (diacritics included:
-"tủ", not "tổ") comes first, and recency breaks ties. Each tier is read newest first through the
-partial index of published models, so a query that matches most of a million models still
-reads one page, not the million; the count stops at `COUNT_CAP`. Both databases run the same
-queries, so the order is the same on SQLite and PostgreSQL.
+"tủ", not "tổ") comes first, and recency breaks ties. The count stops at `COUNT_CAP`, and a
+query matching most of a million models whose newest matches fill the page from the best tier
+reads them through the partial index of published models instead of ranking every match.
+Both databases run the same queries, so the order is the same on SQLite and PostgreSQL.
 
 The "commended" flag (status, or a recorded commendation) is shared by the list filter, the
 badges and the exports, so it lives here too.
@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -34,6 +34,8 @@ MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
 # A broad search says "more than 10.000" instead of counting every match.
 COUNT_CAP = 10_000
+# The newest matches a broad search looks at first (see RankedResults).
+WINDOW = 3000
 # The list's sort value for best match first, the default when there is a query.
 RELEVANCE = "phu-hop"
 SNIPPET_CHARS = 220
@@ -88,11 +90,6 @@ def parse_query(query):
     return parsed
 
 
-def query_words(query):
-    """The folded words of a visitor's query (phrases included), as the ranking sees them."""
-    return parse_query(query).words
-
-
 def _phrase_pattern(words):
     # Plain ASCII classes only: PostgreSQL's and SQLite's (Python's) regular expressions agree on them.
     return r"(^|[^a-z0-9])" + r"[^a-z0-9]+".join(re.escape(word) for word in words) + r"([^a-z0-9]|$)"
@@ -117,32 +114,33 @@ def _in_title(word):
 
 
 def _tiers(parsed):
-    """Disjoint conditions, best first: every match is in exactly one."""
+    """Conditions best first; a match belongs to the first one it meets (the last is "any")."""
     words = parsed.words
     if not words:
-        return [Q()]
+        return []
     every, some = Q(), Q()
     for word in words:
         every &= _in_title(word)
         some |= _in_title(word)
-    phrase = _in_title(" ".join(words))
-    levels = [phrase]
+    levels = [_in_title(" ".join(words))]
     if len(words) > 1:
-        levels += [every & ~phrase, some & ~every]
-    levels.append(~some)
+        levels += [every, some]
     if not parsed.exact:
         return levels
     exact = Q()
     for word in parsed.exact:
         exact &= _in_title(word)
-    return [part for level in levels for part in (level & exact, level & ~exact)]
+    return [part for level in levels for part in (level & exact, level)]
 
 
 class RankedResults:
     """Matches in relevance order, sliced and counted the way `Paginator` asks.
 
-    `queryset` holds the matches (search and filters applied); each tier is a filter on it read
-    newest first, and a page takes rows from the first tiers until it is full.
+    `queryset` holds the matches (search and filters applied). A page is one query ordered by
+    the tier number (a CASE over the name's words), then newest first: one pass over the
+    matches. When they are many (the count reached `COUNT_CAP`), the newest `WINDOW` matches
+    are looked at first: if they hold the whole page in the best tier, no other match can come
+    before it, and the page is read from them alone.
     """
 
     order = ("-year", "-pk")
@@ -150,7 +148,7 @@ class RankedResults:
     def __init__(self, queryset, query):
         self.parsed = query if isinstance(query, SearchQuery) else parse_query(query)
         self.queryset = queryset.order_by()
-        self.tiers = [self.queryset.filter(condition).order_by(*self.order) for condition in _tiers(self.parsed)]
+        self.tiers = _tiers(self.parsed)
         self._count = None
 
     def count(self):
@@ -165,24 +163,32 @@ class RankedResults:
     def __len__(self):
         return self.count()
 
+    def _best_tier_window(self, start, stop):
+        newest = self.queryset.order_by(*self.order).values("pk")[:WINDOW]
+        best = self.queryset.filter(self.tiers[0], pk__in=newest).order_by(*self.order)
+        keys = list(best.values_list("pk", flat=True)[:stop])
+        return keys[start:] if len(keys) == stop else None
+
+    def _page_keys(self, start, stop):
+        if not self.tiers:
+            return list(self.queryset.order_by(*self.order).values_list("pk", flat=True)[start:stop])
+        if stop <= WINDOW and self.is_capped:
+            keys = self._best_tier_window(start, stop)
+            if keys is not None:
+                return keys
+        tier = Case(*[When(condition, then=Value(n)) for n, condition in enumerate(self.tiers)],
+                    default=Value(len(self.tiers)), output_field=IntegerField())
+        ranked = self.queryset.annotate(search_tier=tier).order_by("search_tier", *self.order)
+        return list(ranked.values_list("pk", flat=True)[start:stop])
+
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
-        rows, skip, wanted = [], start, stop - start
-        for tier in self.tiers:
-            if wanted <= 0:
-                break
-            if skip:
-                in_tier = tier[:skip].count()
-                if in_tier < skip:
-                    skip -= in_tier
-                    continue
-            page = list(tier[skip : skip + wanted])
-            skip = 0
-            rows += page
-            wanted -= len(page)
-        return rows
+        # Ordered on the keys alone (a narrow sort), then the page's rows with their relations.
+        keys = self._page_keys(start, stop)
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=keys)}
+        return [rows[pk] for pk in keys if pk in rows]
 
 
 def ranked(queryset, query):

@@ -79,6 +79,29 @@ def test_count_stops_at_the_cap_and_says_so(commune, monkeypatch):
     assert results.count() == 3 and results.is_capped
 
 
+def test_a_broad_search_still_puts_an_old_title_match_before_newer_content_matches(commune, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "WINDOW", 4)
+    published(commune, "Bữa cơm nghĩa tình", year=2016)
+    for number in range(6):
+        published(commune, f"Mô hình {number}", year=2025, results="Tình làng nghĩa xóm.")
+    assert names("nghia tinh")[0] == "Bữa cơm nghĩa tình"
+
+
+def test_a_broad_search_whose_newest_matches_fill_the_page_reads_only_them(commune, monkeypatch,
+                                                                          django_assert_max_num_queries):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "WINDOW", 4)
+    for number in range(6):
+        published(commune, f"Nghĩa tình {number}", year=2020 + number)
+    published(commune, "Mô hình cũ", year=2016, results="Tình làng nghĩa xóm.")
+    results = ranked(search_registrations(Registration.objects.published(), "nghia tinh"), "nghia tinh")
+    assert results.is_capped
+    with django_assert_max_num_queries(2):
+        assert [row.name for row in results[0:2]] == ["Nghĩa tình 5", "Nghĩa tình 4"]
+    assert [row.name for row in results[0:7]][-1] == "Mô hình cũ"
+
+
 def test_a_chosen_sort_keeps_its_order_instead_of_relevance(commune):
     queryset = Registration.objects.published().order_by("-year")
     assert list_order(queryset, "tu quan ao", "moi-nhat") is queryset

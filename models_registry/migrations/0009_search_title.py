@@ -1,17 +1,10 @@
-"""The ranked public search: each name's words as typed and folded (`search_title`), a partial
-index that reads each relevance tier of published models newest first, and on PostgreSQL a
-trigram index on the title words so a narrow title tier is found without a scan."""
+"""The ranked public search: each name's words as typed and folded (`search_title`), and a
+partial index that reads the newest published models first (a broad search's best tier)."""
 from django.db import migrations, models
 
 from models_registry.text import title_key
 
 BATCH = 2000
-TRIGRAM = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS registration_title_trgm ON models_registry_registration "
-    "USING gin (search_title gin_trgm_ops)",
-]
-DROP_TRIGRAM = ["DROP INDEX IF EXISTS registration_title_trgm"]
 
 
 def fill_titles(apps, schema_editor):
@@ -24,15 +17,6 @@ def fill_titles(apps, schema_editor):
             Registration.objects.bulk_update(batch, ["search_title"])
             batch = []
     Registration.objects.bulk_update(batch, ["search_title"])
-
-
-def postgres_only(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return apply
 
 
 class Migration(migrations.Migration):
@@ -53,5 +37,4 @@ class Migration(migrations.Migration):
                 name="registration_published_recent",
             ),
         ),
-        migrations.RunPython(postgres_only(TRIGRAM), postgres_only(DROP_TRIGRAM)),
     ]
