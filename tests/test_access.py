@@ -15,7 +15,6 @@ from models_registry import access
 from models_registry.models import AdminArea, Commendation, CommendationForm, Level, Proposal, Role, Status
 from tests.factories import (
     make_commune,
-    make_leader,
     make_portal_world,
     make_province,
     make_registration,
@@ -23,7 +22,6 @@ from tests.factories import (
     make_round,
     make_staff,
     make_unit,
-    make_unit_user,
     make_user,
 )
 

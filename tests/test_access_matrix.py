@@ -30,8 +30,10 @@ from models_registry.models import (
     CommendationRound,
     CriterionAssessment,
     ImportBatch,
-    LineageEvent,
     Level,
+    LineageEvent,
+    Notification,
+    NotificationKind,
     Outcome,
     PasswordResetRequest,
     Proposal,
@@ -173,6 +175,11 @@ ROUTES = {
     "logout": post(roles(OK)),
     "password_change": get(SIGNED_IN),
     "password_change_done": get(SIGNED_IN),
+    "notifications": get(SIGNED_IN),
+    # A notification is its account's alone: anyone else's answers as a missing one.
+    "notification_open": get(roles(404, anonymous=LOGIN, unit_a=OK), pk="notification"),
+    "notifications_mark_read": post(roles(OK, anonymous=LOGIN)),
+    "notifications_email": post(roles(OK, anonymous=LOGIN), {"notify_by_email": "1"}),
     "password_set_new": get(roles(OK, anonymous=LOGIN)),
     "password_forgot": public(),
     "password_reset_confirm": public(uidb64="MQ", token="khong-dung"),
@@ -234,6 +241,9 @@ ROUTES = {
     "staff_registration_upload": with_closed(post(ITEM_ACTION, UPLOAD, pk="draft"), ITEM_LOCKED_ACTION),
     "staff_attachment": get(ITEM_READ, pk="attachment"),
     "staff_close_year": get(REVIEWER),
+    # The plan of one's own area: an administrator, of no area, has none.
+    "staff_plan": get({**WORKSPACE, "admin": 404}),
+    "staff_plan_units": get({**WORKSPACE, "admin": 404}, query="buoc=dang-ky&tinh-trang=tre-han"),
     "excel_index": get(REVIEWER),
     "excel_upload": post({**REVIEWER, "staff_x": 400, "staff_y": 400, "staff_p": 400, "staff_q": 400, "admin": 400}),
     "excel_preview": get(EXCEL_TOKEN, token="khong-co"),
@@ -351,6 +361,8 @@ def objects_of(unit, province, proposing_area, proposer, year):
     # The accounts page's objects: an account of the unit and its "forgot password" request.
     objects.account = unit.accounts.first() or make_unit_user(unit)
     objects.reset_request = PasswordResetRequest.objects.create(user=objects.account)
+    objects.notification = Notification.objects.create(user=objects.account, kind=NotificationKind.RETURNED,
+                                                       title="Mô hình bị trả lại", registration=draft)
     if province is not None:
         objects.reason = ReasonTemplate.objects.create(use="return", text=f"Lý do của {proposing_area}",
                                                        area=proposing_area)
@@ -418,8 +430,8 @@ def ask(client, name, case, objects, changes_nothing=False):
 
     A POST answered with a refusal, or any POST when `changes_nothing`, must leave the main tables as they were."""
     kwargs = {key: (MISSING if objects is MISSING else getattr(objects, value).pk) if value in OBJECT_KINDS else value
-              for key, value in case.kwargs.items()}
-    url = reverse(name, kwargs=kwargs)
+              for key, value in case.kwargs.items() if key != "query"}
+    url = reverse(name, kwargs=kwargs) + (f"?{case.kwargs['query']}" if "query" in case.kwargs else "")
     if case.method == "get":
         return answer(client.get(url))
     data = case.data() if callable(case.data) else case.data
@@ -437,7 +449,7 @@ def has_objects(case):
 
 
 OBJECT_KINDS = ("draft", "submitted", "accepted", "attachment", "photo", "round", "proposal", "commendation", "unit",
-                "person", "account", "reset_request", "reason")
+                "person", "account", "reset_request", "reason", "notification")
 
 
 # Which of the world's objects lie outside each role's scope: province Q's, except for Q's own staff.
@@ -450,16 +462,18 @@ def test_route(client, world, name, role):
     case = ROUTES[name]
     if role != "anonymous":
         client.force_login(getattr(world.accounts, role))
-    assert ask(client, name, case, world.own) == case.expected[role], "object of commune X"
+    answered = ask(client, name, case, world.own)
+    assert answered == case.expected[role], f"{name} as {role}, object of commune X: {answered}"
     if not has_objects(case):
         return
     missing = ask(client, name, case, MISSING)
     outside = OUTSIDE.get(role, "other")
     if not case.public and outside:
-        assert ask(client, name, case, getattr(world, outside)) == missing, "object outside scope unlike a missing one"
+        answered = ask(client, name, case, getattr(world, outside))
+        assert answered == missing, f"{name} as {role}: {answered} outside the scope, {missing} for a missing id"
     if case.closed is not None:
         answered = ask(client, name, case, world.closed, changes_nothing=role != "admin")
-        assert answered == case.closed[role], "object of a closed year"
+        assert answered == case.closed[role], f"{name} as {role}, object of a closed year: {answered}"
 
 
 # The Django admin: administrators only; anyone else is refused as an anonymous visitor is -------
