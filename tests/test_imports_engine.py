@@ -366,3 +366,12 @@ def test_a_commendation_file_is_checked_and_written_with_a_few_queries(world, dj
     with django_assert_max_num_queries(20):
         report = imports.run(AWARDS, table, "khen.xlsx", user=world["staff"], write=True)
     assert report.written and Commendation.objects.count() == 60
+
+
+def test_a_file_that_takes_too_long_to_read_is_refused_with_the_limit(world, settings):
+    settings.IMPORT_MAX_SECONDS = 0.01
+    rows = [[2024, "DV-01", f"Mô hình {n}", "Kinh tế"] for n in range(5000)]
+    report = run(REGS, HEADERS, rows, world["staff"])
+    assert messages(report) == ["Đọc tệp mất quá 0,01 giây nên đã dừng. Hãy chia thành nhiều tệp nhỏ hơn, hoặc mở "
+                                "bằng Excel và lưu lại."]
+    assert not Registration.objects.exists()

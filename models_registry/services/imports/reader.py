@@ -110,14 +110,17 @@ def _mb(size):
 
 
 class _Clock:
+    """The time this thread has spent reading: on a busy server a large honest file reads slower
+    by the clock on the wall, but no slower by its own processor time, which a bomb exhausts."""
+
     def __init__(self, seconds):
         self.seconds = seconds
-        self.deadline = time.monotonic() + seconds
+        self.deadline = time.thread_time() + seconds
 
     def check(self):
-        if time.monotonic() > self.deadline:
+        if time.thread_time() > self.deadline:
             raise Refused(_("Đọc tệp mất quá %(seconds)s giây nên đã dừng. Hãy chia thành nhiều tệp nhỏ hơn, "
-                            "hoặc mở bằng Excel và lưu lại.") % {"seconds": f"{self.seconds:g}"})
+                            "hoặc mở bằng Excel và lưu lại.") % {"seconds": f"{self.seconds:g}".replace(".", ",")})
 
 
 def _collect(rows, limits, clock):
