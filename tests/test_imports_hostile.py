@@ -22,7 +22,7 @@ from .commendation_world import build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_CAP = 1024 * 1024 * 1024
-SECONDS = 5  # per file and import, on a shared two-core machine
+SECONDS = 5  # processor time per file and import (the wall clock is bounded by the timeout below)
 COMMANDS = {ImportBatch.Kind.REGISTRATIONS: "import_registrations", ImportBatch.Kind.UNITS: "import_units",
             ImportBatch.Kind.COMMENDATIONS: "import_commendations"}
 
@@ -40,21 +40,21 @@ commands = json.loads(sys.argv[4])
 results = {}
 with override_settings(MEDIA_ROOT=media):
     for kind, command in commands.items():
-        started = time.perf_counter()
+        started = time.process_time()
         errors = io.StringIO()
         try:
             call_command(command, path, stdout=open(os.devnull, "w"), stderr=errors)
             by_command = "ACCEPTED"
         except CommandError as error:
             by_command = errors.getvalue() + str(error)
-        command_seconds = time.perf_counter() - started
-        started = time.perf_counter()
+        command_seconds = time.process_time() - started
+        started = time.process_time()
         user = types.SimpleNamespace(pk=1)
         with open(path, "rb") as handle:
             token = uploads.store(user, kind, handle, name)
         report = uploads.check(user, token)
         results[kind] = {"command": by_command, "upload": [str(p) for p in report.problems],
-                         "seconds": max(command_seconds, time.perf_counter() - started)}
+                         "seconds": max(command_seconds, time.process_time() - started)}
 print(json.dumps(results))
 """
 
@@ -82,7 +82,7 @@ def test_every_import_refuses_the_file_quickly_within_a_memory_cap(label, corpus
     assert path.stat().st_size < 10 * 1024 * 1024
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), name, str(tmp_path), json.dumps(COMMANDS)], cwd=ROOT,
-        capture_output=True, text=True, timeout=90, preexec_fn=_cap_memory,
+        capture_output=True, text=True, timeout=60, preexec_fn=_cap_memory,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "danvan.settings"},
     )
     assert done.returncode == 0, done.stderr[-3000:]
