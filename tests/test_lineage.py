@@ -324,3 +324,18 @@ def test_the_area_mapping_suggests_the_default_merge_for_staff_to_confirm(client
     assert a1.closed_on == lineage.REFORM_DATE and account.unit == heir
     assert lineage.suggestions(staff) == []
     assert User.objects.get(pk=account.pk).is_active
+
+
+def test_the_report_counts_units_in_operation_at_the_end_of_its_year(world):
+    from models_registry.services.reports import Period, build_report
+
+    def report(year):
+        return build_report(Registration.objects.for_user(world.canbo_xa), Unit.objects.for_user(world.canbo_xa),
+                            world.commune_x, Period(year, year))
+
+    before = report(TODAY.year).units_total
+    merge_a_and_b(world, AccountFate.MOVE)
+    now = report(TODAY.year)
+    assert now.units_total == before - 2
+    assert {u.name for u in now.missing_units} == {"Hội Phụ nữ xã mới"}
+    assert report(TODAY.year - 1).units_total == before

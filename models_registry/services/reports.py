@@ -248,11 +248,16 @@ def registered_in(registrations, year):
     return Q(pk__in=registrations.filter(year=year).values("unit_id"))
 
 
+def in_operation(units, year):
+    """The units still open at the end of `year` (today, for the current year): a unit dissolved
+    by a merge or split counts, and is missing, no longer after its closing date."""
+    return units.in_operation_on(min(datetime.date(year, 12, 31), timezone.localdate()))
+
+
 def units_without_registration(units, registered, year=None):
-    """Units with nothing `registered`; with `year`, only those still open at its end (or today,
-    for the current year): a unit dissolved by a merge is no longer missing after its closing date."""
+    """Units with nothing `registered`; with `year`, only those in operation then."""
     if year is not None:
-        units = units.in_operation_on(min(datetime.date(year, 12, 31), timezone.localdate()))
+        units = in_operation(units, year)
     return units.exclude(registered).select_related("area", "kind__parent").order_by("area__name", "name")
 
 
@@ -290,6 +295,7 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     counted in the period: the public statistics name no unit that has published nothing.
     """
     registrations, units = scoped(registrations.filter(counted_q), units.filter(is_active=True), area)
+    units = in_operation(units, period.year_to)
     previous = period.previous()
 
     # 1 query: every figure, per year, over the period and the previous one.
@@ -347,7 +353,7 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     # `missing_limit` None lists them all (exports), 0 skips the list (pages that link to it instead).
     missing = []
     if missing_limit != 0:
-        missing_units = units_without_registration(units, registered_this_year, this_year)
+        missing_units = units_without_registration(units, registered_this_year)
         missing = list(missing_units[:missing_limit] if missing_limit else missing_units)
 
     # 1 query: last year's models carried on this year, or dropped.
