@@ -49,7 +49,9 @@ def _check_may_import(user, kind):
 def _get_upload(request, token):
     """The kept upload `token` of this user, or 404."""
     upload = _pending(request).get(token)
-    if upload is None or not uploads.exists(request.user, token):
+    if upload is None:
+        raise Http404
+    if not uploads.exists(request.user, token):  # removed after a day unconfirmed
         _forget(request, token)
         raise Http404
     _check_may_import(request.user, upload["kind"])
