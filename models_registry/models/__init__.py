@@ -13,6 +13,7 @@ from .commendations import (
 )
 from .criteria import CriteriaSet, Criterion, CriterionAssessment
 from .history import Action, ImportBatch, RegistrationEvent, Source
+from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, LineageSource
 from .reasons import ReasonTemplate
 from .registrations import RESULT_FIGURES, Registration
 from .reviews import Review, YearClosure
@@ -23,13 +24,12 @@ __all__ = [
     "AdminArea",
     "AreaLevel",
     "AreaSuccessor",
-from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, LineageSource
     "Attachment",
     "Commendation",
-    "CommendationForm",
-    "CommendationRound",
     "RevocationGround",
     "SigningCapacity",
+    "CommendationForm",
+    "CommendationRound",
     "CriteriaSet",
     "Criterion",
     "CriterionAssessment",
@@ -54,11 +54,11 @@ from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, Lineag
     "Unit",
     "UnitKind",
     "User",
-    "YearClosure",
-]
     "PasswordResetRequest",
     "AccountFate",
     "LineageEvent",
     "LineageKind",
     "LineageLink",
     "LineageSource",
+    "YearClosure",
+]
