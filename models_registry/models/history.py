@@ -77,8 +77,8 @@ class ImportBatch(models.Model):
         REGISTRATIONS = "registrations", _("Đăng ký mô hình")
         UNITS = "units", _("Đơn vị")
         COMMENDATIONS = "commendations", _("Khen thưởng")
-
         LINEAGE = "lineage", _("Sáp nhập, chia tách đơn vị")
+
     kind = models.CharField(_("loại dữ liệu"), max_length=16, choices=Kind.choices)
     file_name = models.CharField(_("tên tệp"), max_length=255)
     row_count = models.PositiveIntegerField(_("số dòng"), default=0)
