@@ -330,3 +330,17 @@ def test_another_unit_user_sees_nothing_of_the_draft(client, world):
     registration = make_registration(world.unit_a, year=YEAR)
     client.force_login(make_unit_user(world.unit_b))
     assert client.get(f"/don-vi/mo-hinh/{registration.pk}/").status_code == 404
+
+
+def test_continues_offers_a_merged_predecessors_earlier_models(unit_client, world):
+    from models_registry.models.lineage import AccountFate
+    from models_registry.services import lineage
+
+    theirs = make_registration(world.unit_b, year=YEAR - 1, name="Mô hình của đơn vị đã sáp nhập",
+                               status=Status.COMPLETED)
+    lineage.merge(world.canbo_xa, [world.unit_b], world.unit_a, datetime.date(YEAR, 1, 1),
+                  account_fate=AccountFate.DEACTIVATE)
+    form = unit_client.get("/don-vi/dang-ky/").context["form"]
+    assert theirs in set(form.fields["continues"].queryset)
+    unit_client.post("/don-vi/dang-ky/", {**VALID, "is_new": "", "continues": theirs.pk})
+    assert Registration.objects.get(unit=world.unit_a).continues == theirs

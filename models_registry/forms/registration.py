@@ -141,11 +141,10 @@ class RegistrationForm(VersionedForm):
         year = self.form_year()
         earlier = Registration.objects.none()
         if self.chosen_unit is not None:
-            # "Continues" means an earlier year's model: this year's own are no predecessors.
-            earlier = Registration.objects.filter(unit=self.chosen_unit).exclude(pk=self.instance.pk)
-            if year:
-                earlier = earlier.filter(year__lt=year)
-            earlier = earlier.order_by("-year", "name")
+            # "Continues" means an earlier year's model, the unit's own or a predecessor's (a merged unit
+            # carries on its predecessors' work); this year's own are no predecessors.
+            earlier = Registration.objects.continuable_by(self.chosen_unit, year or datetime.date.today().year + 2)
+            earlier = earlier.exclude(pk=self.instance.pk).select_related("unit").order_by("-year", "name")
         self.fields["field"].choices = [("", _("— Chọn lĩnh vực —")), *Field.choices]
         if year and year > LAST_DISTRICT_YEAR and self.instance.level != Level.DISTRICT:
             self.fields["level"].choices = [c for c in Level.choices if c[0] != Level.DISTRICT]
@@ -154,6 +153,9 @@ class RegistrationForm(VersionedForm):
                 label=_("Hồ sơ giấy này đã được Ban Dân vận duyệt: ghi nhận “Đã duyệt” ngay khi lưu"), required=False,
                 help_text=_("Lịch sử ghi rõ mô hình được duyệt trên giấy. Khi chọn, các mục bắt buộc phải đủ."))
         self.fields["continues"].queryset = earlier
+        own = self.chosen_unit.pk if self.chosen_unit is not None else None
+        self.fields["continues"].label_from_instance = lambda registration: (
+            str(registration) if registration.unit_id == own else f"{registration} — {registration.unit.name}")
         self.fields["continues"].empty_label = _("— Không —")
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -196,8 +198,9 @@ class RegistrationForm(VersionedForm):
             return cleaned
         continues = cleaned.get("continues")
         if continues is not None:
-            if continues.unit_id != unit.pk:
-                self.add_error("continues", _("Chỉ tiếp nối được mô hình của chính đơn vị."))
+            if not Registration.objects.continuable_by(unit, continues.year + 1).filter(pk=continues.pk).exists():
+                self.add_error("continues", _("Chỉ tiếp nối được mô hình của chính đơn vị hoặc của đơn vị "
+                                              "tiền thân (đã sáp nhập vào đơn vị)."))
             elif cleaned.get("year") and continues.year >= cleaned["year"]:
                 self.add_error("continues", _("Mô hình được tiếp nối phải thuộc năm trước năm đăng ký."))
             if cleaned.get("is_new"):
