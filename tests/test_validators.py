@@ -138,6 +138,25 @@ def test_dates_of_year_one_or_9999_are_refused(world, day):
     refused_by_database(lambda: Registration.objects.filter(pk=registration.pk).update(evaluation_date=day))
 
 
+def test_the_unit_form_refuses_a_start_date_of_year_9999_beside_the_field(client, world):
+    client.force_login(world.donvi_a)
+    response = client.post("/don-vi/dang-ky/", {
+        "year": YEAR, "name": "Mô hình ngày lạ", "field": "economy", "level": "grassroots",
+        "exemplar_kind": "collective", "is_new": "on", "objectives": "Hỗ trợ", "content": "Quyên góp",
+        "success_indicators": "200 lượt", "start_date": "31/12/9999",
+    })
+    assert "Ngày phải từ 01/01/1945 đến 31/12/" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_review_dated_year_9999_is_a_message(world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.ACCEPTED)
+    with pytest.raises(workflow.NotNow) as error:
+        workflow.record_review(world.canbo_xa, registration, kind="mid_year", review_date=datetime.date(9999, 12, 31))
+    assert "review_date" in error.value.message_dict
+    assert not registration.reviews.exists()
+
+
 def test_an_evaluation_before_the_start_is_refused(world):
     registration = make_registration(world.unit_a, year=YEAR)
     registration.start_date, registration.evaluation_date = datetime.date(YEAR, 6, 1), datetime.date(YEAR, 1, 1)
