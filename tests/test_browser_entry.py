@@ -157,23 +157,25 @@ def test_queue_accept_confirmation_and_history_screenshots(english_page):
     page.get_by_label("Số tiền vận động (đồng)").fill("45 000 000")
     page.get_by_role("button", name="Lưu kết quả").click()
     page.get_by_text("Đã lưu thay đổi.").wait_for()
+    page.set_viewport_size({"width": 1280, "height": 500})
+    page.screenshot(path=str(screenshot(page, "review-06-registration-actions")))
     page.get_by_role("link", name="Mở lại…").click()
-    screenshot(page, "review-06-reopen")
+    screenshot(page, "review-07-reopen")
     page.get_by_role("link", name="Hủy").click()
     page.locator("#lich-su").scroll_into_view_if_needed()
     assert page.locator("#lich-su").get_by_text("45.000.000").is_visible()
-    page.locator("#lich-su").screenshot(path=str(screenshot(page, "review-07-history").with_name(
-        "review-07-history-section.png")))
+    page.locator("#lich-su").screenshot(path=str(screenshot(page, "review-08-registration").with_name(
+        "review-08-history-section.png")))
 
     for days in (1, 8):
         make_sent(world.unit_a, YEAR, today - datetime.timedelta(days=days))
     page.set_viewport_size(PHONE)
     page.goto("/quan-ly/")
-    screenshot(page, "review-08-queue-phone")
+    screenshot(page, "review-09-queue-phone")
     page.locator("tr", has_text="Mô hình thử").first.get_by_role("link", name="Duyệt…").click()
-    screenshot(page, "review-09-accept-confirmation-phone")
+    screenshot(page, "review-10-accept-confirmation-phone")
     page.goto(f"/quan-ly/mo-hinh/{registration.pk}/ket-qua/")
-    screenshot(page, "review-10-results-form-phone")
+    screenshot(page, "review-11-results-form-phone")
     page.goto(f"/quan-ly/mo-hinh/{registration.pk}/")
-    page.locator("#lich-su").screenshot(path=str(screenshot(page, "review-11-registration-phone").with_name(
-        "review-11-history-phone.png")))
+    page.locator("#lich-su").screenshot(path=str(screenshot(page, "review-12-registration-phone").with_name(
+        "review-12-history-phone.png")))
