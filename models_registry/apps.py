@@ -15,7 +15,9 @@ class ModelsRegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import freshness, signin  # noqa: F401  (signin: its sign-in receiver)
+        from django.db.models.signals import post_migrate
+
+        from . import freshness, signin, summary_triggers  # noqa: F401  (signin: its sign-in receiver)
         from .models import (
             AdminArea,
             AreaSuccessor,
@@ -32,3 +34,4 @@ class ModelsRegistryConfig(AppConfig):
         freshness.watch(
             AdminArea, AreaSuccessor, Attachment, Commendation, CommendationForm, Proposal, Registration, Unit, UnitKind,
         )
+        post_migrate.connect(summary_triggers.ensure_installed, sender=self, dispatch_uid="summary-triggers")

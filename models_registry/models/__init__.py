@@ -17,6 +17,7 @@ from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, Lineag
 from .reasons import ReasonTemplate
 from .registrations import RESULT_FIGURES, Registration
 from .reviews import Review, YearClosure
+from .summaries import RegistrationSummary, UnitYearSummary
 from .units import Unit, UnitKind
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "ReasonTemplate",
     "Registration",
     "RegistrationEvent",
+    "RegistrationSummary",
+    "UnitYearSummary",
     "Review",
     "ReviewKind",
     "Role",
