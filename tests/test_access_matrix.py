@@ -425,15 +425,19 @@ def answer(response):
     return response.status_code
 
 
-def ask(client, name, case, objects, changes_nothing=False):
+def ask(client, name, case, objects, changes_nothing=False, hidden=None):
     """The answer to the route's request for `objects` (a World namespace, or MISSING for every kind).
 
-    A POST answered with a refusal, or any POST when `changes_nothing`, must leave the main tables as they were."""
+    A POST answered with a refusal, or any POST when `changes_nothing`, must leave the main tables as they were;
+    a page must not show the text `hidden`."""
     kwargs = {key: (MISSING if objects is MISSING else getattr(objects, value).pk) if value in OBJECT_KINDS else value
               for key, value in case.kwargs.items() if key != "query"}
     url = reverse(name, kwargs=kwargs) + (f"?{case.kwargs['query']}" if "query" in case.kwargs else "")
     if case.method == "get":
-        return answer(client.get(url))
+        response = client.get(url)
+        if hidden and not response.streaming:
+            assert hidden not in response.content.decode(errors="replace"), f"{name} shows {hidden}"
+        return answer(response)
     data = case.data() if callable(case.data) else case.data
     if data == UPLOAD:
         data = {"file": SimpleUploadedFile("them.png", PNG, content_type="image/png"), "caption": "Ảnh"}
@@ -462,12 +466,13 @@ def test_route(client, world, name, role):
     case = ROUTES[name]
     if role != "anonymous":
         client.force_login(getattr(world.accounts, role))
-    answered = ask(client, name, case, world.own)
+    outside = OUTSIDE.get(role, "other")
+    hidden = None if case.public or not outside else getattr(world, outside).unit.name
+    answered = ask(client, name, case, world.own, hidden=hidden)
     assert answered == case.expected[role], f"{name} as {role}, object of commune X: {answered}"
     if not has_objects(case):
         return
     missing = ask(client, name, case, MISSING)
-    outside = OUTSIDE.get(role, "other")
     if not case.public and outside:
         answered = ask(client, name, case, getattr(world, outside))
         assert answered == missing, f"{name} as {role}: {answered} outside the scope, {missing} for a missing id"
@@ -518,3 +523,10 @@ def test_admin_is_for_administrators_only(client, world, role):
         assert answers["admin:index"] == 200
     else:
         assert answers["admin:index"] == LOGIN
+
+
+def test_lists_name_the_units_they_show(client, world):
+    # What the matrix looks for on pages of other scopes is there when the scope includes it.
+    client.force_login(world.accounts.admin)
+    page = client.get(reverse("staff_registrations")).content.decode()
+    assert world.own.unit.name in page and world.other.unit.name in page
