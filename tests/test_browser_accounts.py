@@ -63,3 +63,22 @@ def test_a_unit_signs_in_with_its_one_time_password_and_sets_its_own(page):
     page.locator("#id_new_password2").fill("Hoa-sen-no-2026!")
     page.get_by_role("button", name="Lưu mật khẩu mới").click()
     page.wait_for_url("**/don-vi/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_merge_two_units_and_the_successor_page_shows_it(page):
+    world = make_portal_world()
+    heir = make_unit(world.commune_x, kind=world.kind, code="HPN-MOI", name="Hội Phụ nữ xã Hòa Bình")
+    log_in(page, "canbo.xa")
+    page.wait_for_url("**/quan-ly/")
+    page.goto("/quan-ly/don-vi/ke-thua/")
+    page.locator("#id_sap-nhap-predecessors").fill(f"{world.unit_a.code}\n{world.unit_b.code}")
+    page.locator("#id_sap-nhap-successor").fill("HPN-MOI")
+    page.locator("#id_sap-nhap-effective_date").fill("01/07/2025")
+    screenshot(page, "accounts-14-lineage-forms")
+    page.locator("form[action$='/ghi/sap-nhap/'] button[type=submit]").click()
+    page.wait_for_url("**/quan-ly/don-vi/ke-thua/")
+    page.goto(f"/quan-ly/don-vi/{heir.pk}/")
+    assert page.get_by_text("Chi hội Phụ nữ thôn A").is_visible()
+    screenshot(page, "accounts-15-unit-lineage")
