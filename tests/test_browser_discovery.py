@@ -24,6 +24,13 @@ NAMES = {
     Field.POLITICAL_SYSTEM: ["Một cửa thân thiện, không hẹn lần hai"],
 }
 
+CONTENT = {
+    Field.ECONOMY: "Tình làng nghĩa xóm, giúp hộ nghèo vươn lên.",
+    Field.CULTURE_SOCIETY: "Người dân góp quần áo, sách vở cho học sinh nghèo.",
+    Field.DEFENCE_SECURITY: "Tổ tuần tra đêm; vận động bà con góp quần áo ấm cho người già neo đơn ở bến đò.",
+    Field.POLITICAL_SYSTEM: "Cán bộ một cửa hướng dẫn tận tình, không để dân đi lại nhiều lần.",
+}
+
 
 @pytest.fixture
 def country():
@@ -41,7 +48,7 @@ def country():
                 for number, name in enumerate(names):
                     unit = make_unit(commune, kind=kind, name=f"Hội Phụ nữ {commune_name.lower()} {number}")
                     make_registration(unit, year=2020 + number + len(names), name=name, status=Status.ACCEPTED,
-                                      field=field, content="Tình làng nghĩa xóm, giúp hộ nghèo vươn lên.")
+                                      field=field, content=CONTENT[field])
                     published += 1
             make_registration(make_unit(commune, kind=kind), name="Bản nháp không được hiện", status=Status.DRAFT)
     return published

@@ -94,3 +94,13 @@ def test_statistics_page_lists_the_most_replicated_models(client, three_generati
     html = client.get("/thong-ke/", {"tu-nam": "2019", "den-nam": "2023"}).content.decode()
     assert "Mô hình được nhân rộng nhiều nhất" in html
     assert f'href="/mo-hinh/{origin.pk}/"' in html
+
+
+def test_report_counts_replications_per_area(client):
+    from tests.factories import make_leader, make_report_fixture
+
+    data = make_report_fixture()
+    client.force_login(make_leader(data.p))
+    table = client.get("/bao-cao/", {"nam": "2026"}).context["tables"]["chi_tiet"]
+    column = table.columns.index("Nhân rộng")
+    assert {row.label: row.values[column] for row in table.rows} == {"Phường Một": 0, "Xã Hai": 1}
