@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,8 +97,6 @@ def _log(actor, accounts, flag, message):
 
 def get_account_for_user(user, pk):
     """An account `user` may manage, or 404: outsiders' accounts cannot be probed."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(User.objects.manageable_by(user).select_related("unit__area", "area"), pk=pk)
 
 
@@ -261,13 +260,14 @@ def open_requests(user):
 
 def ask_for_reset(username, message=""):
     """"Forgot password" from the sign-in page: one open request per account in the inbox of
-    its staff. Returns the account (None for an unknown or inactive login; the page says the
-    same either way, so logins cannot be probed)."""
+    its staff. Returns (account, whether the request is new); the account is None for an unknown
+    or inactive login, and the page says the same either way, so logins cannot be probed."""
     account = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
     if account is None:
-        return None
-    PasswordResetRequest.objects.get_or_create(user=account, handled_at=None, defaults={"message": message[:300]})
-    return account
+        return None, False
+    _request, created = PasswordResetRequest.objects.get_or_create(user=account, handled_at=None,
+                                                                   defaults={"message": message[:300]})
+    return account, created
 
 
 def move_accounts(user, accounts, unit, *, message):

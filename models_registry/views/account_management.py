@@ -209,8 +209,7 @@ def _set_active(request, pk, active):
     else:
         messages.success(request, (_("Đã mở khóa tài khoản %(login)s.") if active else
                                    _("Đã khóa tài khoản %(login)s.")) % {"login": account.username})
-    return redirect(request.POST.get("tiep") if request.POST.get("tiep", "").startswith("/quan-ly/tai-khoan/")
-                    else "staff_accounts")
+    return redirect("staff_accounts")
 
 
 @require_POST

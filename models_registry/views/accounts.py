@@ -98,8 +98,9 @@ def forgot_password(request):
     has an email, a link to set a new password goes there too. The answer is the same for any login."""
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        account = account_service.ask_for_reset(form.cleaned_data["username"], form.cleaned_data["message"])
-        if account is not None and account.email:
+        account, new = account_service.ask_for_reset(form.cleaned_data["username"], form.cleaned_data["message"])
+        # One email per open request: asking again does not flood the unit's mailbox.
+        if new and account.email:
             link = request.build_absolute_uri(reverse("password_reset_confirm", args=[
                 urlsafe_base64_encode(force_bytes(account.pk)), default_token_generator.make_token(account)]))
             send_mail(
