@@ -370,3 +370,10 @@ IMPORT_MAX_SECONDS = float(os.getenv("IMPORT_MAX_SECONDS", "30"))
 IMPORT_MAX_SHARED_STRINGS = envint("IMPORT_MAX_SHARED_STRINGS", 1000000)
 IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", 64 * 1024 * 1024)
 IMPORT_MAX_XML_BYTES = envint("IMPORT_MAX_XML_BYTES", 256 * 1024 * 1024)
+
+# Work bigger than these runs on the worker (`manage.py db_worker`) with a progress page instead
+# of holding the request: confirming an import of more rows, exporting more registrations to
+# Excel, printing more certificates of one decision.
+IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", 2000)
+EXPORT_BACKGROUND_ROWS = envint("EXPORT_BACKGROUND_ROWS", 5000)
+CERTIFICATES_BACKGROUND_COUNT = envint("CERTIFICATES_BACKGROUND_COUNT", 100)

@@ -38,3 +38,11 @@ def send_notification_email(notification_id):
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["email_attempts", "email_status", "emailed_at"])
     return "sent"
+
+
+@task()
+def run_background_job(job_id):
+    """A big import or export asked for on a page (services/jobs.py); its page follows the progress."""
+    from .services import jobs
+
+    return jobs.run(job_id)

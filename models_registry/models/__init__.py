@@ -12,7 +12,10 @@ from .commendations import (
     SigningCapacity,
 )
 from .criteria import CriteriaSet, Criterion, CriterionAssessment
+from .notifications import EmailStatus, Notification, NotificationKind
+from .plans import PLAN_DATES, YearPlan
 from .history import Action, ImportBatch, RegistrationEvent, Source
+from .jobs import BackgroundJob, JobKind, JobStatus
 from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, LineageSource
 from .reasons import ReasonTemplate
 from .registrations import RESULT_FIGURES, Registration
@@ -25,6 +28,7 @@ __all__ = [
     "AdminArea",
     "AreaLevel",
     "AreaSuccessor",
+    "BackgroundJob",
     "Attachment",
     "Commendation",
     "RevocationGround",
@@ -33,12 +37,18 @@ __all__ = [
     "CommendationRound",
     "CriteriaSet",
     "Criterion",
+    "EmailStatus",
     "CriterionAssessment",
     "ExemplarKind",
     "Field",
     "ImportBatch",
+    "JobKind",
+    "JobStatus",
     "Level",
+    "Notification",
+    "NotificationKind",
     "Outcome",
+    "PLAN_DATES",
     "PUBLISHED_STATUSES",
     "Proposal",
     "ProposalStatus",
@@ -64,4 +74,5 @@ __all__ = [
     "LineageLink",
     "LineageSource",
     "YearClosure",
+    "YearPlan",
 ]

@@ -4,6 +4,9 @@ verification page that a certificate's QR code opens.
 
 Objects are fetched for the user (outside scope → 404); role rules come from models_registry.access.
 """
+from types import SimpleNamespace
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,9 +27,10 @@ from ..access import (
 from ..certificates import certificate_for, render_pdf
 from ..documents import DOCX_TYPE, decision, movement_report, registration_form, round_dossier
 from ..forms.commendations import RevokeForm
-from ..models import Commendation, ExemplarKind, Registration, Unit
+from ..models import Commendation, ExemplarKind, JobKind, Registration, Unit
 from ..report_tables import headline
 from ..services import commendations as rules
+from ..services import jobs
 from .commendations import get_commendation_for_user, get_round_for_user
 from .registrations import get_registration_for_user
 from .reports import export_filename, export_report, invalid_export
@@ -147,8 +151,23 @@ def decision_certificates_pdf(request, pk):
     if not active:
         messages.error(request, _("Mọi khen thưởng của quyết định này đã bị thu hồi: không còn giấy khen để in."))
         return redirect("commendations-certificate", pk=commendation.pk)
+    if len(active) > settings.CERTIFICATES_BACKGROUND_COUNT:
+        job, _created = jobs.start(
+            request.user, JobKind.DECISION_CERTIFICATES, f"quyet-dinh-{commendation.pk}",
+            _("Giấy khen theo quyết định số %(number)s") % {"number": commendation.decision_number},
+            params={"decision": commendation.pk, "base_url": request.build_absolute_uri("/").rstrip("/")},
+            rows_total=len(active), file_name=_decision_file_name(commendation, "pdf"))
+        return redirect("job", pk=job.pk)
     return attachment(signed_certificates(request, active), "application/pdf",
                       _decision_file_name(commendation, "pdf"))
+
+
+def decision_pdf_content(user, pk, base_url):
+    """The signed certificates of a big decision, made by the worker for `user`; the QR codes
+    point at `base_url`, the address the print was asked from."""
+    commendation = get_commendation_for_user(user, pk)
+    active = [c for c in rules.decision_commendations(user, commendation) if not c.is_revoked]
+    return signed_certificates(SimpleNamespace(build_absolute_uri=lambda path: base_url + path), active)
 
 
 # Revocation -----------------------------------------------------------------------------------

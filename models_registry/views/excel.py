@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from ..access import may_enter_commendations, may_export, may_import, require, role_required
 from ..filters import filter_registrations, filter_units
 from ..forms.excel import UploadForm
-from ..models import AdminArea, ImportBatch, Registration, Unit
+from ..models import AdminArea, ImportBatch, JobKind, Registration, Unit
 from ..resources import RegistrationResource, UnitResource, export_csv, export_workbook
+from ..services import jobs
 from ..services.imports import uploads
 from ..services.imports.template import TITLES, template_workbook
 from ..text import fold
@@ -125,7 +126,18 @@ def _render_preview(request, token, report):
 @require_POST
 @role_required(may_import)
 def confirm(request, token):
+    job = jobs.started_import(request.user, token)
+    if job is not None:
+        return redirect("job", pk=job.pk)
     upload = _get_upload(request, token)
+    # The one-time password sheet of new units' accounts opens in answer to this click, so that
+    # import stays on the request whatever its size.
+    if not (upload["kind"] == ImportBatch.Kind.UNITS and request.POST.get("tao-tai-khoan")):
+        rows = uploads.row_count(request.user, token)
+        if rows > settings.IMPORT_BACKGROUND_ROWS:
+            job, _created = jobs.start(request.user, JobKind.IMPORT, token, upload["name"],
+                                       params={"token": token}, rows_total=rows)
+            return redirect("job", pk=job.pk)
     report = uploads.check(request.user, token, write=True)
     if not report.written:
         messages.error(request, report.summary())
@@ -180,19 +192,34 @@ def export_file_name(request, what, fmt):
 def export(request, what, fmt):
     if what not in ("dang-ky", "don-vi") or fmt not in ("xlsx", "csv"):
         raise Http404
-    if SLUGS[what] == ImportBatch.Kind.REGISTRATIONS:
-        resource = RegistrationResource()
-        queryset = filter_registrations(Registration.objects.for_user(request.user), request.GET)
-        queryset = queryset.select_related("unit__area__province", "unit__area__current_province").order_by(
-            "year", "pk")
-    else:
-        resource = UnitResource()
-        queryset = filter_units(Unit.objects.for_user(request.user), request.GET)
-        queryset = queryset.select_related("area__province", "area__current_province", "kind__parent",
-                                           "parent").order_by("code")
-    if fmt == "xlsx":
-        response = HttpResponse(export_workbook(resource, queryset, TITLES[SLUGS[what]]), content_type=XLSX)
-    else:
-        response = HttpResponse(export_csv(resource, queryset), content_type="text/csv; charset=utf-8")
+    if what == "dang-ky" and fmt == "xlsx":
+        rows = _export_queryset(request.user, what, request.GET)[1].count()
+        if rows > settings.EXPORT_BACKGROUND_ROWS:
+            filters = dict(sorted(request.GET.items()))
+            name = export_file_name(request, what, fmt)
+            job, _created = jobs.start(request.user, JobKind.EXPORT_REGISTRATIONS, f"{what}.{fmt}?{filters}", name,
+                                       params={"what": what, "fmt": fmt, "filters": filters}, rows_total=rows,
+                                       file_name=name)
+            return redirect("job", pk=job.pk)
+    content_type = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(export_content(request.user, what, fmt, request.GET), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{export_file_name(request, what, fmt)}"'
     return response
+
+
+def _export_queryset(user, what, params):
+    if SLUGS[what] == ImportBatch.Kind.REGISTRATIONS:
+        queryset = filter_registrations(Registration.objects.for_user(user), params)
+        return RegistrationResource(), queryset.select_related(
+            "unit__area__province", "unit__area__current_province").order_by("year", "pk")
+    queryset = filter_units(Unit.objects.for_user(user), params)
+    return UnitResource(), queryset.select_related("area__province", "area__current_province", "kind__parent",
+                                                   "parent").order_by("code")
+
+
+def export_content(user, what, fmt, params):
+    """The export file of what `user` may see under the filters `params` (the page's or the worker's)."""
+    resource, queryset = _export_queryset(user, what, params)
+    if fmt == "xlsx":
+        return export_workbook(resource, queryset, TITLES[SLUGS[what]])
+    return export_csv(resource, queryset)

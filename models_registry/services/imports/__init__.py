@@ -27,9 +27,9 @@ def read(fileobj, file_name):
     return read_table(fileobj, file_name)
 
 
-def run(kind, table, file_name, user=None, write=False):
+def run(kind, table, file_name, user=None, write=False, progress=None):
     """Check a parsed Table (and write it, with `write`) as the importer of `kind`. A Report."""
-    return engine.run(IMPORTERS[kind], table, file_name, user=user, write=write)
+    return engine.run(IMPORTERS[kind], table, file_name, user=user, write=write, progress=progress)
 
 
 def import_file(kind, fileobj, file_name, user=None, write=True):

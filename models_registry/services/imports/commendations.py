@@ -110,7 +110,7 @@ class CommendationImporter(Importer):
         self._prefetch(table, positions)
         seen = {}
         plans = []
-        for number, row in self.rows(table, positions):
+        for number, row in self.checking(self.rows(table, positions)):
             plan = self._check_row(number, row, seen)
             report.rows.append(plan[0])
             report.problems += plan[0].problems

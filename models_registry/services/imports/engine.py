@@ -19,6 +19,8 @@ from .problems import Problem, Report
 
 # Columns a clerk's sheet often carries that mean nothing to an import.
 IGNORED_COLUMNS = ("STT", "TT", "Số thứ tự", "Ghi chú")
+# A background import says how far it has got every this many rows (services/jobs.py keeps it).
+PROGRESS_EVERY = 500
 
 
 class Importer:
@@ -38,6 +40,8 @@ class Importer:
         # commendation) keep what they loaded for this file only, never for the process.
         self.columns = tuple(copy.copy(c) for c in self.columns)
         self.by_key = {c.key: c for c in self.columns}
+        # Told (checked=n) and (written=n) as the import goes on; None when nobody watches.
+        self.progress = None
 
     def header(self, key):
         return self.by_key[key].header
@@ -77,6 +81,13 @@ class Importer:
         for number, values in table.rows:
             yield number, {key: values[index] if index < len(values) else None for key, index in positions.items()}
 
+    def checking(self, rows):
+        """The rows of the check's main pass, telling `progress` every PROGRESS_EVERY rows."""
+        for count, item in enumerate(rows, 1):
+            if self.progress is not None and count % PROGRESS_EVERY == 0:
+                self.progress(checked=count)
+            yield item
+
     def column_values(self, table, positions, key):
         """The distinct texts of one column, for prefetching."""
         if key not in positions:
@@ -104,15 +115,18 @@ class Importer:
         raise NotImplementedError
 
 
-def run(importer_class, table, file_name, user=None, write=False):
-    """Check a parsed Table and, when `write` and nothing is wrong, import it whole."""
+def run(importer_class, table, file_name, user=None, write=False, progress=None):
+    """Check a parsed Table and, when `write` and nothing is wrong, import it whole.
+
+    `progress(checked=n)` / `progress(written=n)` is called every few hundred rows, from inside
+    the import's transaction: it must not write to the database (jobs.py keeps it in the cache)."""
     # The cyclic collector would rescan the growing heap of row objects again and again
     # (about a fifth of the time on big files); any cycles made meanwhile are collected
     # once it is back on.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(importer_class, table, file_name, user, write)
+        return _run(importer_class, table, file_name, user, write, progress)
     finally:
         if collecting:
             gc.enable()
@@ -124,9 +138,10 @@ def refused(kind, file_name, message):
     return report
 
 
-def _run(importer_class, table, file_name, user, write):
+def _run(importer_class, table, file_name, user, write, progress):
     report = Report(kind=importer_class.kind, file_name=file_name)
     importer = importer_class(user)
+    importer.progress = progress
     if not write:
         importer.check(table, report)
         return report
@@ -136,6 +151,8 @@ def _run(importer_class, table, file_name, user, write):
             # written one after the other, so the second finds what the first wrote.
             _serialise(importer_class.kind)
             plans = importer.check(table, report)
+            if progress is not None:
+                progress(checked=len(report.rows))
             if not report.ok:
                 return report
             batch = ImportBatch.objects.create(
@@ -144,6 +161,8 @@ def _run(importer_class, table, file_name, user, write):
             )
             batch.created_count = importer.write(plans, batch)
             batch.save(update_fields=["created_count"])
+            if progress is not None:
+                progress(written=len(report.rows))
     except IntegrityError:
         report.rows = []
         report.problems = []

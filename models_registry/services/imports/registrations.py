@@ -205,7 +205,7 @@ class RegistrationImporter(Importer):
         self._prefetch(table, positions)
         seen = {}
         plans = []
-        for number, row in self.rows(table, positions):
+        for number, row in self.checking(self.rows(table, positions)):
             plan = self._check_row(number, row, seen)
             report.rows.append(plan[0])
             report.problems += plan[0].problems
@@ -289,6 +289,8 @@ class RegistrationImporter(Importer):
         for chunk in chunks(new_rows, WRITE_BATCH * 5):
             self._create(chunk, batch)
             created += len(chunk)
+            if self.progress is not None:
+                self.progress(written=created)
         updates = [(target, changes) for outcome, target, changes in plans if outcome.action == UPDATE]
         if updates:
             self._update(updates, batch)

@@ -100,7 +100,7 @@ class UnitImporter(Importer):
                 in_file.setdefault(code, number)
         seen = {}
         plans = []
-        for number, row in self.rows(table, positions):
+        for number, row in self.checking(self.rows(table, positions)):
             plan = self._check_row(number, row, seen, in_file)
             report.rows.append(plan[0])
             report.problems += plan[0].problems

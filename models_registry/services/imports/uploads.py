@@ -45,12 +45,19 @@ def load(user, token):
         return json.loads(gzip.decompress(handle.read()))
 
 
-def check(user, token, write=False):
+def check(user, token, write=False, progress=None):
     """The Report of a kept upload: checked, and with `write` imported if nothing is wrong."""
     content = load(user, token)
     if "refused" in content:
         return engine.refused(content["kind"], content["name"], content["refused"])
-    return run(content["kind"], Table.from_json(content["table"]), content["name"], user=user, write=write)
+    return run(content["kind"], Table.from_json(content["table"]), content["name"], user=user, write=write,
+               progress=progress)
+
+
+def row_count(user, token):
+    """How many data rows a kept upload has (0 when it was refused)."""
+    content = load(user, token)
+    return 0 if "refused" in content else len(content["table"]["rows"])
 
 
 def discard(user, token):
