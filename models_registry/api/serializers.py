@@ -1,9 +1,9 @@
 """Published models as the open-data files describe them: one key per `open_data.FIELDS` entry."""
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Field
 from ..open_data import FIELDS
 
 INTEGER_KEYS = {
@@ -53,7 +53,7 @@ def _declared_fields():
         kind = IntegerValue if key in INTEGER_KEYS else BooleanValue if key in BOOLEAN_KEYS else TextValue
         if key == "duong_dan":
             kind = AbsoluteLink
-        declared[key] = kind(value, help_text=str(description), allow_null=key in NULLABLE_KEYS)
+        declared[key] = kind(value, help_text=description, allow_null=key in NULLABLE_KEYS)
     return declared
 
 
@@ -65,23 +65,21 @@ RegistrationSerializer = type(
 
 
 class CountSerializer(serializers.Serializer):
-    gia_tri = serializers.CharField(help_text="Mã của nhóm (năm, mã lĩnh vực, mã cấp).")
-    ten = serializers.CharField(help_text="Tên của nhóm.")
+    gia_tri = serializers.CharField(help_text=_("Mã của nhóm (năm, mã lĩnh vực, mã cấp)."))
+    ten = serializers.CharField(help_text=_("Tên của nhóm."))
     so_mo_hinh = serializers.IntegerField()
 
 
 class StatisticsSerializer(serializers.Serializer):
-    tong_so = serializers.IntegerField(help_text="Số mô hình đã công nhận khớp với bộ lọc.")
+    tong_so = serializers.IntegerField(help_text=_("Số mô hình đã công nhận khớp với bộ lọc."))
     xay_dung_moi = serializers.IntegerField()
-    nhan_rong = serializers.IntegerField(help_text="Số mô hình nhân rộng từ mô hình khác.")
-    dien_hinh = serializers.IntegerField(help_text="Số mô hình được đánh giá điển hình.")
-    khen_thuong = serializers.IntegerField(help_text="Số mô hình đã được khen thưởng.")
+    nhan_rong = serializers.IntegerField(help_text=_("Số mô hình nhân rộng từ mô hình khác."))
+    dien_hinh = serializers.IntegerField(help_text=_("Số mô hình được đánh giá điển hình."))
+    khen_thuong = serializers.IntegerField(help_text=_("Số mô hình đã được khen thưởng."))
     so_nguoi_tham_gia = serializers.IntegerField()
     so_nguoi_huong_loi = serializers.IntegerField()
-    so_tien_van_dong = serializers.IntegerField(help_text="Đồng.")
+    so_tien_van_dong = serializers.IntegerField(help_text=_("Đồng."))
     theo_linh_vuc = CountSerializer(many=True)
     theo_nam = CountSerializer(many=True)
-    du_lieu_cap_nhat = serializers.DateTimeField(allow_null=True, help_text="Lần cuối dữ liệu công khai thay đổi.")
+    du_lieu_cap_nhat = serializers.DateTimeField(allow_null=True, help_text=_("Lần cuối dữ liệu công khai thay đổi."))
 
-
-FIELD_LABELS = dict(Field.choices)

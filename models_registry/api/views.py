@@ -1,5 +1,6 @@
 """Read-only endpoints of the open API; every one starts from the published models."""
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -14,18 +15,18 @@ from ..search import commended_q, list_order
 from .serializers import RegistrationSerializer, StatisticsSerializer
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("q", str, description="Từ khóa, có dấu hay không dấu; cụm trong ngoặc kép được tìm đúng cụm."),
-    OpenApiParameter("linh-vuc", str, enum=Field.values, description="Lĩnh vực."),
-    OpenApiParameter("tinh", str, description="Mã tỉnh/thành phố theo địa giới hiện nay."),
-    OpenApiParameter("xa", str, description="Mã xã/phường theo địa giới hiện nay (cùng với tinh)."),
-    OpenApiParameter("nam", int, description="Năm đăng ký."),
-    OpenApiParameter("cap", str, enum=["grassroots", "district", "province"], description="Cấp."),
-    OpenApiParameter("loai-don-vi", str, description="Mã loại đơn vị (gồm cả các loại con)."),
-    OpenApiParameter("loai-dien-hinh", str, enum=["collective", "individual"], description="Loại điển hình."),
-    OpenApiParameter("khen-thuong", str, enum=["co", "khong"], description="Đã hay chưa được khen thưởng."),
+    OpenApiParameter("q", str, description=_("Từ khóa, có dấu hay không dấu; cụm trong ngoặc kép được tìm đúng cụm.")),
+    OpenApiParameter("linh-vuc", str, enum=Field.values, description=_("Lĩnh vực.")),
+    OpenApiParameter("tinh", str, description=_("Mã tỉnh/thành phố theo địa giới hiện nay.")),
+    OpenApiParameter("xa", str, description=_("Mã xã/phường theo địa giới hiện nay (cùng với tinh).")),
+    OpenApiParameter("nam", int, description=_("Năm đăng ký.")),
+    OpenApiParameter("cap", str, enum=["grassroots", "district", "province"], description=_("Cấp.")),
+    OpenApiParameter("loai-don-vi", str, description=_("Mã loại đơn vị (gồm cả các loại con).")),
+    OpenApiParameter("loai-dien-hinh", str, enum=["collective", "individual"], description=_("Loại điển hình.")),
+    OpenApiParameter("khen-thuong", str, enum=["co", "khong"], description=_("Đã hay chưa được khen thưởng.")),
 ]
 LIST_PARAMETERS = FILTER_PARAMETERS + [
-    OpenApiParameter("sap-xep", str, description="phu-hop (mặc định khi có q), moi-nhat, cu-nhat, ten, nguoi-huong-loi."),
+    OpenApiParameter("sap-xep", str, description=_("phu-hop (mặc định khi có q), moi-nhat, cu-nhat, ten, nguoi-huong-loi.")),
 ]
 
 
