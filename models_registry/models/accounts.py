@@ -46,6 +46,10 @@ class User(AbstractUser):
         related_name="accounts",
         verbose_name=_("địa bàn phụ trách"),
     )
+    notify_by_email = models.BooleanField(
+        _("nhận thông báo qua email"), default=True,
+        help_text=_("Bỏ chọn để chỉ nhận thông báo trong hộp thư của cổng thông tin."),
+    )
 
     must_change_password = models.BooleanField(
         _("phải đổi mật khẩu"), default=False,

@@ -16,4 +16,5 @@ urlpatterns = [
     path("quan-ly/khen-thuong/", include("models_registry.urls.commendations")),
     path("bao-cao/", include("models_registry.urls.reports")),
     path("api/v1/", include("models_registry.api.urls")),
+    path("thong-bao/", include("models_registry.urls.notifications")),
 ]

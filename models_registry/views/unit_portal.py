@@ -9,6 +9,7 @@ from ..access import is_unit_account, role_required
 from ..filters import parse_id
 from ..forms.registration import RegistrationForm, prefill_from
 from ..models import Registration
+from ..services import plans
 from .registrations import UNIT, create_registration, get_registration_for_user
 
 
@@ -26,8 +27,11 @@ def home(request):
     continued = set(
         Registration.objects.filter(continues__in=last_year).values_list("continues_id", flat=True)
     ) if last_year else set()
+    plan, deadlines = plans.unit_deadlines(unit, this_year)
     return render(request, "unit_portal/home.html", {
         "unit": unit,
+        "plan": plan,
+        "deadlines": deadlines,
         "this_year": this_year,
         "years": sorted(years.items(), reverse=True),
         "missing_this_year": this_year not in years,
