@@ -91,5 +91,17 @@ def province_labels():
     ]
 
 
+def commune_dots():
+    """Every commune of today's structure as [lat, lon]: drawn faintly on a map without tiles,
+    they trace the country's shape (the packages ship points, no outlines)."""
+    return [
+        [round(lat, 3), round(lon, 3)]
+        for lat, lon in AdminArea.objects.current()
+        .filter(level=AreaLevel.COMMUNE, latitude__isnull=False, longitude__isnull=False)
+        .order_by("pk")
+        .values_list("latitude", "longitude")
+    ]
+
+
 def legend():
     return [(value, label, FIELD_COLOURS[value]) for value, label in Field.choices]

@@ -132,3 +132,23 @@ def test_api_docs_page_draws_its_interface_from_the_portal_alone(page, live_serv
     assert page.locator(".opblock").count() >= 3
     screenshot(page, "api-tai-lieu")
     assert outside == [] and not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_map_without_tiles_traces_the_country_with_its_communes(page, live_server):
+    from models_registry.areas_sync import sync_areas
+    from models_registry.models import AdminArea, AreaLevel, Structure
+
+    sync_areas()
+    kind = make_kind(code="doan-the-thu", name="Đoàn thể chính trị - xã hội")
+    communes = AdminArea.objects.filter(structure=Structure.CURRENT, level=AreaLevel.COMMUNE, latitude__isnull=False)
+    for number, commune in enumerate(communes.order_by("code")[::150]):
+        field = list(NAMES)[number % 4]
+        make_registration(make_unit(commune, kind=kind), year=2020 + number % 6, name=NAMES[field][0],
+                          status=Status.ACCEPTED, field=field)
+    outside = watch_requests(page, live_server.url)
+    page.goto("/ban-do/")
+    page.wait_for_selector("#models-map[data-loaded]")
+    assert len(page.evaluate("JSON.parse(document.getElementById('map-communes').textContent)")) > 3000
+    assert page.locator(".map-province-label").count() == 34
+    screenshot(page, "ban-do-ca-nuoc-khong-nen")
+    assert outside == []

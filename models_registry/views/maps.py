@@ -34,6 +34,7 @@ def _map_context(request, registrations, points_url):
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "provinces": maps.province_labels(),
+        "communes": [] if settings.MAP_TILE_URL else maps.commune_dots(),
         "legend": maps.legend(),
         "point_limit": maps.POINT_LIMIT,
     }

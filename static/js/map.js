@@ -15,7 +15,21 @@
   if (data.tiles) {
     L.tileLayer(data.tiles, { attribution: data.attribution || "", maxZoom: 18 }).addTo(map);
   } else {
-    // No tiles: the provinces' names on a plain background keep the points readable.
+    // No tiles: every commune as a faint dot traces the country, and the provinces' names
+    // keep the points readable.
+    var dots = L.canvas({ padding: 0.2 });
+    JSON.parse(document.getElementById("map-communes").textContent).forEach(function (point) {
+      L.circleMarker(point, {
+        renderer: dots, radius: 1.2, stroke: false, fillColor: "#9aa9b5", fillOpacity: 0.7, interactive: false,
+      }).addTo(map);
+    });
+    // Names only once there is room for them: at the whole country they would cover each other.
+    var labelsFrom = 7;
+    var showLabels = function () {
+      element.classList.toggle("map-zoomed-out", map.getZoom() < labelsFrom);
+    };
+    map.on("zoomend", showLabels);
+    showLabels();
     var provinces = JSON.parse(document.getElementById("map-provinces").textContent);
     provinces.forEach(function (province) {
       var label = L.marker([province.lat, province.lon], {
