@@ -167,6 +167,17 @@ def test_queue_accept_confirmation_and_history_screenshots(english_page):
     page.locator("#lich-su").screenshot(path=str(screenshot(page, "review-08-registration").with_name(
         "review-08-history-section.png")))
 
+    page.goto("/quan-ly/mo-hinh/them/?tim=Tổ hợp tác rau sạch")
+    page.get_by_label("Loại đơn vị").select_option(label=world.kind.label)
+    page.get_by_label("Xã, phường").select_option(label=world.commune_x.name)
+    screenshot(page, "review-08b-chooser-add-unit")
+    page.get_by_role("button", name="Thêm đơn vị và nhập mô hình").click()
+    page.get_by_text("Đã thêm đơn vị “Tổ hợp tác rau sạch”").wait_for()
+    page.get_by_label("Tên mô hình").fill("Rau sạch cho bếp ăn trường học")
+    page.get_by_role("button", name="Lưu và nhập mô hình khác").click()
+    page.get_by_text("Đã nhập mô hình thay đơn vị (bản nháp).").wait_for()
+    assert Registration.objects.filter(unit__name="Tổ hợp tác rau sạch", status=Status.DRAFT).exists()
+
     for days in (1, 8):
         make_sent(world.unit_a, YEAR, today - datetime.timedelta(days=days))
     page.set_viewport_size(PHONE)
