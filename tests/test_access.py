@@ -317,3 +317,16 @@ def test_role_checks_are_made_only_in_the_access_module():
             if ROLE_READS.search(line):
                 offenders.append(f"{relative}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_the_admin_sign_in_refuses_an_account_given_is_staff_as_any_other(client, world):
+    from tests.factories import PASSWORD
+
+    flagged = make_staff(world.province, is_staff=True)
+    answers = []
+    for user in (flagged, world.canbo_xa):
+        response = client.post("/admin/login/", {"username": user.username, "password": PASSWORD})
+        answers.append((response.status_code, [str(e) for e in response.context["form"].non_field_errors()]))
+        assert "_auth_user_id" not in client.session
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 200 and answers[0][1]

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from ..access import may_use_admin
+
 
 class BoundedUsernameMixin:
     """Django sets the username's max_length after building the field, so no length
@@ -34,4 +36,9 @@ class LoginForm(BoundedUsernameMixin, OneTimePasswordMixin, AuthenticationForm):
 
 
 class AdminLoginForm(BoundedUsernameMixin, OneTimePasswordMixin, AdminAuthenticationForm):
-    pass
+    def confirm_login_allowed(self, user):
+        # The admin is for administrators: an account merely given is_staff is refused like any other.
+        if not may_use_admin(user):
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                                  params={"username": self.username_field.verbose_name})
+        super().confirm_login_allowed(user)
