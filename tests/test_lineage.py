@@ -18,7 +18,7 @@ from models_registry.models import (
 )
 from models_registry.services import lineage
 from models_registry.services.errors import NotNow
-from models_registry.services.reports import registered_in, units_without_registration
+from models_registry.services.reports import Summaries, registered_in, units_without_registration
 from tests.factories import (
     make_commune,
     make_district,
@@ -49,8 +49,7 @@ def merge_a_and_b(world, fate, day=YESTERDAY):
 
 def missing_names(user, year):
     units = Unit.objects.for_user(user).filter(is_active=True)
-    registrations = Registration.objects.for_user(user)
-    return {u.name for u in units_without_registration(units, registered_in(registrations, year), year)}
+    return {u.name for u in units_without_registration(units, registered_in(Summaries.for_user(user), year), year)}
 
 
 # Merging ---------------------------------------------------------------------------------------
@@ -327,10 +326,10 @@ def test_the_area_mapping_suggests_the_default_merge_for_staff_to_confirm(client
 
 
 def test_the_report_counts_units_in_operation_at_the_end_of_its_year(world):
-    from models_registry.services.reports import Period, build_report
+    from models_registry.services.reports import Period, Summaries, build_report
 
     def report(year):
-        return build_report(Registration.objects.for_user(world.canbo_xa), Unit.objects.for_user(world.canbo_xa),
+        return build_report(Summaries.for_user(world.canbo_xa), Unit.objects.for_user(world.canbo_xa),
                             world.commune_x, Period(year, year))
 
     before = report(TODAY.year).units_total

@@ -1,5 +1,6 @@
 """The registration summaries (models/summaries.py) equal a fresh count after every kind of write."""
 import datetime
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -200,3 +201,52 @@ def test_lost_triggers_are_put_back_after_migrate(world):
     summary_triggers.ensure_installed(using=connection.alias)
     make_registration(world["units"][1], status=Status.ACCEPTED)
     assert_exact()
+
+
+REGISTRATION_TABLE = '"models_registry_registration"'
+# What may still read the registrations table on a report page: the figures that link one
+# registration to another (last year's model carried on) or to its commendations and proposals,
+# by index, for the area's rows only; an unfinished year compared on a past day, from the history
+# (services/as_of.py); and the lists of a few newest models (LIMIT).
+LINKING_QUERIES = ('"continues_id"', '"models_registry_commendation"', '"models_registry_proposal"',
+                   '"models_registry_registrationevent"')
+
+
+def report_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def add_registrations(world, count, year):
+    for i in range(count):
+        unit = world["units"][i % len(world["units"])]
+        make_registration(unit, year=year, status=[Status.ACCEPTED, Status.SUBMITTED, Status.COMMENDED][i % 3],
+                          outcome=Outcome.EXEMPLARY if i % 2 else "", participants=i)
+
+
+@pytest.mark.parametrize("url", ["/bao-cao/?nam=2026", "/bao-cao/?tu-nam=2022&den-nam=2026", "/thong-ke/?nam=2026"])
+def test_report_pages_read_the_figures_from_the_summaries_in_a_fixed_number_of_queries(world, client, settings, url):
+    from tests.factories import make_leader
+
+    settings.REPORT_CACHE_SECONDS = 0
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    province = world["communes"][0].parent
+    if not url.startswith("/thong-ke/"):
+        client.force_login(make_leader(province))
+    add_registrations(world, 3, 2026)
+    small = report_queries(client, url)
+    add_registrations(world, 40, 2026)
+    add_registrations(world, 40, 2025)
+    large = report_queries(client, url)
+    assert len(large) == len(small)
+    figures = [sql for sql in large if "summary" in sql]
+    assert len(figures) >= 3
+    reading_registrations = [sql for sql in large if REGISTRATION_TABLE in sql and not re.search(r"LIMIT \d+$", sql)]
+    assert all(any(marker in sql for marker in LINKING_QUERIES) for sql in reading_registrations)
+    assert len(reading_registrations) <= len(LINKING_QUERIES)
+    assert not any("GROUP BY" in sql for sql in reading_registrations if "commendation" not in sql
+                   and "proposal" not in sql)

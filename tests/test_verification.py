@@ -7,9 +7,9 @@ import zxingcpp
 from pypdf import PdfReader
 
 from models_registry.certificates import certificate_for, render_pdf
-from models_registry.models import Commendation, Registration, RegistrationEvent, Status
+from models_registry.models import Commendation, RegistrationEvent, Status
 from models_registry.services import commendations as rules
-from models_registry.services.reports import Period, build_report
+from models_registry.services.reports import Period, Summaries, build_report
 
 from .commendation_world import build_world, vote
 from .factories import make_registration
@@ -119,7 +119,7 @@ def test_revoked_commendation_leaves_the_report_counts(world):
     period = Period(world.today.year, world.today.year)
 
     def counts():
-        report = build_report(Registration.objects.all(), world.unit.__class__.objects.all(), world.province, period)
+        report = build_report(Summaries.everything(), world.unit.__class__.objects.all(), world.province, period)
         return report.figures["commended"], sum(n for _form, _level, n in report.commendations)
 
     assert counts() == (1, 1)

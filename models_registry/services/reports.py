@@ -36,9 +36,11 @@ from ..models import (
     Proposal,
     ProposalStatus,
     Registration,
+    RegistrationSummary,
     Status,
     Structure,
     UnitKind,
+    UnitYearSummary,
 )
 
 # The reform took effect on 1 July 2025: years up to 2025 were registered in the old structure.
@@ -88,6 +90,57 @@ class Period:
 
     def includes_legacy_years(self):
         return self.year_from <= LAST_LEGACY_YEAR
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """What a report is counted from: the summary cells a viewer may see, by area (every figure)
+    and by unit (units registered, the drill-down by unit), and the viewer's registrations, read
+    only where a figure links rows to rows (continuity, commendations, proposals)."""
+
+    areas: object  # RegistrationSummary queryset
+    units: object  # UnitYearSummary queryset
+    registrations: object  # Registration queryset
+
+    @classmethod
+    def for_user(cls, user):
+        return cls(RegistrationSummary.objects.for_user(user), UnitYearSummary.objects.for_user(user),
+                   Registration.objects.for_user(user))
+
+    @classmethod
+    def published(cls):
+        return cls(RegistrationSummary.objects.published(), UnitYearSummary.objects.published(),
+                   Registration.objects.published())
+
+    @classmethod
+    def everything(cls):
+        return cls(RegistrationSummary.objects.all(), UnitYearSummary.objects.all(), Registration.objects.all())
+
+    def filter(self, *args, **kwargs):
+        return Summaries(self.areas.filter(*args, **kwargs), self.units.filter(*args, **kwargs),
+                         self.registrations.filter(*args, **kwargs))
+
+    def sql(self):
+        return _sql(self.areas), _sql(self.units), _sql(self.registrations)
+
+
+def summary_aggregates(keys=None):
+    """`figure_aggregates` over the area summary: each cell adds its count, or its sums."""
+    aggregates = {"total": Sum("registrations")}
+    for name, values, column in (
+        ("field", Field.values, "field"),
+        ("level", Level.values, "level"),
+        ("exemplar", ExemplarKind.values, "exemplar_kind"),
+        ("status", COUNTED_STATUSES, "status"),
+        ("outcome", Outcome.values, "outcome"),
+    ):
+        for value in values:
+            aggregates[f"{name}__{value}"] = Sum("registrations", filter=Q(**{column: value}))
+    aggregates["new"] = Sum("registrations", filter=Q(is_new=True))
+    aggregates["replicated"] = Sum("replicated")
+    for name in RESULT_FIGURES:
+        aggregates[f"sum__{name}"] = Sum(name)
+    return aggregates if keys is None else {key: aggregates[key] for key in keys}
 
 
 def figure_aggregates():
@@ -167,12 +220,22 @@ def child_rows_for(area, spec, units):
     return list(AdminArea.objects.filter(parent=area).only("pk", "code", "name", "structure", "level").order_by("name"))
 
 
+# The drill-down's figures, from the area summary (rows are areas) or the unit summary (rows are units).
 CHILD_AGGREGATES = {
-    "total": Count("pk"),
-    **{f"field__{value}": Count("pk", filter=Q(field=value)) for value in Field.values},
-    "new": Count("pk", filter=Q(is_new=True)),
-    "replicated": Count("pk", filter=Q(replicates__isnull=False)),
-    "exemplary": Count("pk", filter=Q(outcome=Outcome.EXEMPLARY)),
+    "total": Sum("registrations"),
+    **{f"field__{value}": Sum("registrations", filter=Q(field=value)) for value in Field.values},
+    "new": Sum("registrations", filter=Q(is_new=True)),
+    "replicated": Sum("replicated"),
+    "exemplary": Sum("registrations", filter=Q(outcome=Outcome.EXEMPLARY)),
+    "sum__participants": Sum("participants"),
+    "sum__money_mobilised": Sum("money_mobilised"),
+}
+UNIT_CHILD_AGGREGATES = {
+    "total": Sum("registrations"),
+    **{f"field__{value}": Sum(f"field_{value}") for value in Field.values},
+    "new": Sum("new"),
+    "replicated": Sum("replicated"),
+    "exemplary": Sum("exemplary"),
     "sum__participants": Sum("participants"),
     "sum__money_mobilised": Sum("money_mobilised"),
 }
@@ -242,10 +305,10 @@ def scoped(registrations, units, area):
     return registrations, units
 
 
-def registered_in(registrations, year):
-    """Q for units with a counted registration in `year` among `registrations` (already scoped):
-    one hashed subquery over the area's registrations, not one probe per unit."""
-    return Q(pk__in=registrations.filter(year=year).values("unit_id"))
+def registered_in(summaries, year):
+    """Q for units with a counted registration in `year` among `summaries` (already scoped):
+    one hashed subquery over the area's unit summary, not one probe per unit."""
+    return Q(pk__in=summaries.units.filter(year=year).values("unit_id"))
 
 
 def in_operation(units, year):
@@ -261,20 +324,20 @@ def units_without_registration(units, registered, year=None):
     return units.exclude(registered).select_related("area", "kind__parent").order_by("area__name", "name")
 
 
-def cached_report(registrations, units, area, period, **options):
+def cached_report(summaries, units, area, period, **options):
     """`build_report`, taken from the shared cache while the data it was built from is unchanged.
 
-    The key holds the SQL of the viewer's registrations and units, so two viewers share a
+    The key holds the SQL of the viewer's summaries and units, so two viewers share a
     copy only when they may see exactly the same rows.
     """
     seconds = settings.REPORT_CACHE_SECONDS
     if seconds <= 0:
-        return build_report(registrations, units, area, period, **options)
-    key = copy_key("bao-cao", _sql(registrations), _sql(units), area.pk if area else None,
+        return build_report(summaries, units, area, period, **options)
+    key = copy_key("bao-cao", summaries.sql(), _sql(units), area.pk if area else None,
                    period.year_from, period.year_to, sorted((name, str(value)) for name, value in options.items()))
     report = cache.get(key)
     if report is None:
-        report = build_report(registrations, units, area, period, **options)
+        report = build_report(summaries, units, area, period, **options)
         report.cache_key = key
         cache.set(key, report, seconds)
     return report
@@ -287,14 +350,15 @@ def _sql(queryset):
         return "none"
 
 
-def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE,
+def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE,
                  idle_units_listed=True):
-    """All figures of one report. `registrations`/`units` are already narrowed to the viewer.
+    """All figures of one report. `summaries` (Summaries) and `units` are already narrowed to the viewer.
 
     `idle_units_listed` False leaves out of a commune's drill-down the units with nothing
     counted in the period: the public statistics name no unit that has published nothing.
     """
-    registrations, units = scoped(registrations.filter(counted_q), units.filter(is_active=True), area)
+    summaries, units = scoped(summaries.filter(counted_q), units.filter(is_active=True), area)
+    registrations = summaries.registrations
     units = in_operation(units, period.year_to)
     previous = period.previous()
 
@@ -302,10 +366,10 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     figures_from = previous.year_from if previous else period.year_from
     per_year = {
         row["year"]: row
-        for row in registrations.filter(year__gte=figures_from, year__lte=period.year_to)
+        for row in summaries.areas.filter(year__gte=figures_from, year__lte=period.year_to)
         .order_by()
         .values("year")
-        .annotate(**figure_aggregates())
+        .annotate(**summary_aggregates())
     }
     # 1 query when the trend reaches further back: only the trend's own figures for those years,
     # as every FILTER clause costs time on each row.
@@ -313,10 +377,10 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     if first_year < figures_from:
         per_year.update(
             (row["year"], row)
-            for row in registrations.filter(year__gte=first_year, year__lt=figures_from)
+            for row in summaries.areas.filter(year__gte=first_year, year__lt=figures_from)
             .order_by()
             .values("year")
-            .annotate(**{key: figure_aggregates()[key] for key in TREND_KEYS})
+            .annotate(**summary_aggregates(TREND_KEYS))
         )
     empty = {}
     figures = add_figures(per_year.get(y, empty) for y in range(period.year_from, period.year_to + 1))
@@ -327,17 +391,17 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     )
     trend = [(y, add_figures([per_year.get(y, empty)])) for y in range(first_year, period.year_to + 1)]
 
-    in_period = registrations.filter(year__gte=period.year_from, year__lte=period.year_to)
+    in_period = summaries.filter(year__gte=period.year_from, year__lte=period.year_to)
     this_year = period.year_to
-    registered_this_year = registered_in(registrations, this_year)
+    registered_this_year = registered_in(summaries, this_year)
 
     # 3 queries: registrations, units and units registered this year, by top-level unit kind.
     kind_names = {k.pk: k for k in UnitKind.objects.filter(parent=None)}
     kinds = {pk: KindRow(kind) for pk, kind in kind_names.items()}
     for row in (
-        in_period.order_by()
+        in_period.areas.order_by()
         .values(top=Coalesce("unit_kind__parent_id", "unit_kind_id"))
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("registrations"))
     ):
         kinds[row["top"]].registrations = row["n"]
     for row in (
@@ -366,14 +430,18 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
 
     # 2 queries: one level down, grouped in the database, plus the names of the rows.
     spec = child_spec(area)
+    cells, aggregates = (
+        (in_period.units, UNIT_CHILD_AGGREGATES) if spec.kind == "unit" else (in_period.areas, CHILD_AGGREGATES)
+    )
     by_child = {
         row["child"]: row
-        for row in in_period.order_by().values(child=spec.column_expr()).annotate(**CHILD_AGGREGATES)
+        for row in cells.order_by().values(child=spec.column_expr()).annotate(**aggregates)
     }
     empty_child = dict.fromkeys(CHILD_AGGREGATES, 0)
+    listed_units = units if idle_units_listed else units.filter(pk__in=in_period.units.values("unit_id"))
     children = [
         ChildRow(obj, {k: v or 0 for k, v in by_child.pop(obj.pk, empty_child).items() if k != "child"})
-        for obj in child_rows_for(area, spec, units if idle_units_listed else units.filter(pk__in=in_period.values("unit_id")))
+        for obj in child_rows_for(area, spec, listed_units)
     ]
     children += [
         ChildRow(None, {k: v or 0 for k, v in row.items() if k != "child"}) for row in by_child.values()
@@ -390,14 +458,14 @@ def build_report(registrations, units, area, period, *, counted_q=COUNTED_Q, mis
     # 2 queries: commendations by form and level, proposals by level and decision.
     commendations = [
         (row["form__name"], Level(row["level"]).label, row["n"])
-        for row in Commendation.objects.active().filter(registration__in=in_period.values("pk"))
+        for row in Commendation.objects.active().filter(registration__in=in_period.registrations.values("pk"))
         .order_by("form__order", "level")
         .values("form__name", "form__order", "level")
         .annotate(n=Count("pk"))
     ]
     proposals = [
         (Level(row["round__level"]).label, row["pending"], row["accepted"], row["declined"])
-        for row in Proposal.objects.filter(registration__in=in_period.values("pk"))
+        for row in Proposal.objects.filter(registration__in=in_period.registrations.values("pk"))
         .order_by("round__level")
         .values("round__level")
         .annotate(

@@ -36,6 +36,7 @@ from ..report_tables import headline, link_tables, missing_units_table, report_t
 from ..services.reports import (
     COUNTED_Q,
     MISSING_UNITS_ON_PAGE,
+    Summaries,
     build_report,
     cached_report,
     registered_in,
@@ -106,7 +107,7 @@ def area_and_period(request, *, base_area, report_url, template, public):
     return context, period, None
 
 
-def report_page(request, *, base_area, registrations, units, counted_q, public, report_url, list_url, missing_url=None):
+def report_page(request, *, base_area, summaries, units, counted_q, public, report_url, list_url, missing_url=None):
     """Shared by the leaders' dashboard and the public statistics."""
     context, period, refused = area_and_period(request, base_area=base_area, report_url=report_url,
                                                template="reports/dashboard.html", public=public)
@@ -116,7 +117,7 @@ def report_page(request, *, base_area, registrations, units, counted_q, public, 
     # A commune's few missing units are listed on the page; above that the number links to their list.
     inline_missing = not public and area is not None and area.level == AreaLevel.COMMUNE
     report = cached_report(
-        registrations, units, area, period, counted_q=counted_q,
+        summaries, units, area, period, counted_q=counted_q,
         missing_limit=MISSING_UNITS_ON_PAGE if inline_missing else 0, idle_units_listed=not public,
     )
     base_params = {**area_params(area), **period.params}
@@ -163,11 +164,11 @@ def viewer_scope(request):
 @require_GET
 @role_required(may_view_reports)
 def dashboard(request):
-    base_area, registrations, units = viewer_scope(request)
+    base_area, _registrations, units = viewer_scope(request)
     return report_page(
         request,
         base_area=base_area,
-        registrations=registrations,
+        summaries=Summaries.for_user(request.user),
         units=units,
         counted_q=COUNTED_Q,
         public=False,
@@ -240,18 +241,18 @@ def list_page(request, *, base_area, registrations, counted_q, public, report_ur
 @role_required(may_view_reports)
 def missing_units(request):
     """The units of an area with no registration in a year (optionally of one kind of unit)."""
-    base_area, registrations, units = viewer_scope(request)
+    base_area, _registrations, units = viewer_scope(request)
     report_url = reverse("reports-dashboard")
     context, period, refused = area_and_period(request, base_area=base_area, report_url=report_url,
                                                template="reports/missing_units.html", public=False)
     if refused:
         return refused
     area, year = context["area"], period.year_to
-    registrations, units = scoped(registrations.filter(COUNTED_Q), units.filter(is_active=True), area)
+    summaries, units = scoped(Summaries.for_user(request.user).filter(COUNTED_Q), units.filter(is_active=True), area)
     kind = UnitKind.objects.filter(code=request.GET.get("loai-don-vi", "")).first()
     if kind is not None:
         units = units.filter(Q(kind=kind) | Q(kind__parent=kind))
-    page = Paginator(units_without_registration(units, registered_in(registrations, year), year), LIST_PAGE_SIZE).get_page(
+    page = Paginator(units_without_registration(units, registered_in(summaries, year), year), LIST_PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
     context.update(
@@ -280,13 +281,13 @@ def registration_list(request):
 
 def export_report(request):
     """The report for the export views: (area, period, report, tables), or raises."""
-    base_area, registrations, units = viewer_scope(request)
+    base_area, _registrations, units = viewer_scope(request)
     area = resolve_area(request.GET, base_area)
     form = PeriodForm(request.GET, area=area)
     if not form.is_valid():
         return area, None, None, form
     period = form.cleaned_data["period"]
-    report = build_report(registrations, units, area, period, missing_limit=None)
+    report = build_report(Summaries.for_user(request.user), units, area, period, missing_limit=None)
     tables = report_tables(report) + [missing_units_table(report)]
     return area, period, report, tables
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ..models import Registration, Unit
-from ..services.reports import PUBLISHED_Q
+from ..services.reports import PUBLISHED_Q, Summaries
 from .caching import cache_for_visitors, report_query
 from .reports import list_page, report_page
 
@@ -17,7 +17,7 @@ def dashboard(request):
     return report_page(
         request,
         base_area=None,
-        registrations=Registration.objects.published(),
+        summaries=Summaries.published(),
         units=Unit.objects.all(),
         counted_q=PUBLISHED_Q,
         public=True,
