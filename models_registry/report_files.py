@@ -11,14 +11,18 @@ from openpyxl.utils import get_column_letter
 from .resources import FORMULA_PREFIXES, neutralise
 
 
-def report_csv(area, period, tables, *, made_on):
-    """The same tables as CSV, for other software; UTF-8 with a BOM so Excel reads the diacritics."""
+def report_csv(area, period, tables, *, made_on, taken):
+    """The same tables as CSV, for other software; UTF-8 with a BOM so Excel reads the diacritics.
+    `taken` (services/as_of.py) says when the figures were read and how far an unfinished year ran."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_("Báo cáo phong trào thi đua “Dân vận khéo”")])
     writer.writerow([_("Địa bàn"), str(area) if area is not None else _("Toàn quốc")])
     writer.writerow([_("Thời gian"), str(period.label)])
     writer.writerow([_("Ngày lập"), made_on.strftime("%d/%m/%Y")])
+    writer.writerow([taken.taken_text()])
+    if taken.partial:
+        writer.writerow([taken.note()])
     for table in tables:
         writer.writerow([])
         writer.writerow([str(table.title)])
@@ -37,7 +41,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2E6E6")
 
 
-def report_workbook(area, period, tables, *, made_on):
+def report_workbook(area, period, tables, *, made_on, taken):
     """A printable A4 sheet: heading, the tables, and a signature block for the head of the commission."""
     book = Workbook()
     sheet = book.active
@@ -71,8 +75,9 @@ def report_workbook(area, period, tables, *, made_on):
     merged(4, _("BÁO CÁO KẾT QUẢ PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO”"), font=Font(bold=True, size=14))
     merged(5, _("Địa bàn: %(place)s") % {"place": place}, font=Font(bold=True))
     merged(6, str(period.label), font=Font(bold=True))
+    merged(7, taken.taken_text() + (". " + taken.note() if taken.partial else "."), font=Font(italic=True))
 
-    row = 8
+    row = 9
     for table in tables:
         put(row, 1, str(table.title), font=Font(bold=True, size=12))
         row += 1

@@ -97,7 +97,7 @@ def _choice_table(key, title, label_header, choices, prefix, param, figures, cha
 def report_tables(report, *, public=False):
     """The report as tables: one source for the page, the Excel sheet and the CSV file."""
     f = report.figures
-    previous_label = str(report.previous.label) if report.previous else ""
+    previous_label = str(report.previous_label)
     summary_rows = [
         (_("Tổng số mô hình đăng ký"), "total", {}),
         (_("Xây dựng mới"), "new", {"moi": "1"}),
@@ -113,7 +113,7 @@ def report_tables(report, *, public=False):
     def with_change(key):
         values = [f[key]]
         if report.previous:
-            values += [report.previous_figures[key], change_text(report.change(key))]
+            values += [report.previous_value(key), change_text(report.change(key))]
         return values
 
     tables = [

@@ -88,6 +88,22 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.fixture
+def report_day(monkeypatch):
+    """`report_day(date)`: reports read their figures on that day (noon, the portal's time), so a
+    test says whether the period's last year is finished (services/as_of.py)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from models_registry.services import as_of
+
+    def set_day(day):
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        monkeypatch.setattr(as_of, "clock", lambda: at)
+    return set_day
+
+
 @pytest.fixture(scope="session")
 def _browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made

@@ -48,19 +48,21 @@ def _tables_subdoc(tables):
     return build
 
 
-def context(area, period, headline, *, made_on):
+def context(area, period, headline, *, made_on, taken):
     area_name = str(area) if area is not None else "toàn quốc"
     return {
         **heading(area, kind="BC", date=made_on),
         "area_name": area_name,
         "period": str(period.label).lower(),
-        "as_of": made_on.strftime("%d/%m/%Y"),
+        # "Số liệu tính đến ngày …": the day, the time the figures were read and, for an unfinished
+        # year, what it is compared with.
+        "as_of": f"{made_on:%d/%m/%Y} (lấy lúc {taken.clock()})" + (f". {taken.note()}" if taken.partial else ""),
         "rows": [{"label": str(label), "value": number(value), "change": change or "–"} for label, value, change in headline],
         "recipients": ["Thường trực cấp ủy (để báo cáo);", "Ban Dân vận cấp trên (để báo cáo);", "Lưu VT."],
         "sign": area_signature(area),
     }
 
 
-def render_report(area, period, headline, tables, *, made_on):
-    return render("bao_cao.docx", context(area, period, headline, made_on=made_on),
+def render_report(area, period, headline, tables, *, made_on, taken):
+    return render("bao_cao.docx", context(area, period, headline, made_on=made_on, taken=taken),
                   subdocs={"tables": _tables_subdoc(tables)})

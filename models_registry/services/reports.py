@@ -42,6 +42,7 @@ from ..models import (
     UnitKind,
     UnitYearSummary,
 )
+from . import as_of
 
 # The reform took effect on 1 July 2025: years up to 2025 were registered in the old structure.
 LAST_LEGACY_YEAR = 2025
@@ -284,14 +285,34 @@ class Report:
     commendations: list = field(default_factory=list)  # [(form name, level label, count)]
     proposals: list = field(default_factory=list)  # [(level label, pending, accepted, declined)]
     cache_key: str = ""  # set when the report is kept in the shared cache; its tables are kept under it too
+    taken: Optional[as_of.Taken] = None  # when the figures were read; how far an unfinished year has run
+
+    @property
+    def previous_label(self):
+        """'Năm 2025', or 'Năm 2025 (cùng kỳ, đến 01/12/2025)' against an unfinished year."""
+        if self.previous is None:
+            return ""
+        if self.taken is not None and self.taken.partial:
+            return _("%(period)s (cùng kỳ, đến %(day)s)") % {
+                "period": self.previous.label, "day": self.taken.compared_on.strftime("%d/%m/%Y")}
+        return self.previous.label
+
+    def comparable(self, key):
+        """Whether `key` is compared: against an unfinished year, only what as_of can count on a past day."""
+        return self.previous_figures is not None and (
+            self.taken is None or not self.taken.partial or key in as_of.COMPARABLE)
+
+    def previous_value(self, key):
+        return self.previous_figures[key] if self.comparable(key) else None
 
     @property
     def units_missing(self):
         return self.units_total - self.units_registered
 
     def change(self, key):
-        """(difference, percent) of a figure against the previous year or period."""
-        if self.previous_figures is None:
+        """(difference, percent) of a figure against the previous year or period (the same point of
+        it when the period ends in the unfinished year); None when there is nothing to compare."""
+        if not self.comparable(key):
             return None
         before, now = self.previous_figures[key], self.figures[key]
         percent = round(100 * (now - before) / before, 1) if before else None
@@ -390,6 +411,11 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
         else None
     )
     trend = [(y, add_figures([per_year.get(y, empty)])) for y in range(first_year, period.year_to + 1)]
+    # 1 query when the period ends in the unfinished year: the previous one as of the same day.
+    taken = as_of.taken(period)
+    if previous and taken.partial:
+        actions = as_of.PUBLISHED_ACTIONS if counted_q == PUBLISHED_Q else as_of.COUNTED_ACTIONS
+        previous_figures = as_of.figures_on(registrations, previous, taken.compared_on, actions)
 
     in_period = summaries.filter(year__gte=period.year_from, year__lte=period.year_to)
     this_year = period.year_to
@@ -494,5 +520,6 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
         children=children,
         rolls_up_legacy=rolls_up_legacy,
         legacy_areas=legacy_areas,
+        taken=taken,
     )
 

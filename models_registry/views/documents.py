@@ -84,7 +84,8 @@ def report_docx(request):
     area, period, report, tables = export_report(request)
     if report is None:
         return invalid_export(tables)
-    content = movement_report.render_report(area, period, headline(report), tables, made_on=timezone.localdate())
+    content = movement_report.render_report(area, period, headline(report), tables, made_on=timezone.localdate(),
+                                            taken=report.taken)
     return docx(content, export_filename(area, period, "docx"))
 
 

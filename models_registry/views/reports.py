@@ -313,7 +313,7 @@ def export_xlsx(request):
     area, period, report, tables = export_report(request)
     if report is None:
         return invalid_export(tables)
-    content = report_workbook(area, period, tables, made_on=timezone.localdate())
+    content = report_workbook(area, period, tables, made_on=timezone.localdate(), taken=report.taken)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -327,7 +327,7 @@ def export_csv(request):
     area, period, report, tables = export_report(request)
     if report is None:
         return invalid_export(tables)
-    content = report_csv(area, period, tables, made_on=timezone.localdate())
+    content = report_csv(area, period, tables, made_on=timezone.localdate(), taken=report.taken)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(area, period, "csv")}"'
     return response
