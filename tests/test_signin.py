@@ -178,3 +178,12 @@ def test_a_superuser_cannot_turn_the_second_factor_off_in_production(client, wor
 def test_the_admin_opens_without_a_second_factor_on_a_developer_machine(client, world):
     client.force_login(world.admin)
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_device_removed_by_an_administrator_no_longer_holds_the_session(client, world):
+    device = TOTPDevice.objects.create(user=world.canbo_xa, name="Điện thoại", confirmed=True)
+    client.force_login(world.canbo_xa)
+    assert client.get("/quan-ly/").url.startswith("/tai-khoan/xac-thuc-hai-buoc/")
+    device.delete()
+    client.get("/tai-khoan/xac-thuc-hai-buoc/")
+    assert client.get("/quan-ly/").status_code == 200

@@ -137,11 +137,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @login_required
 def two_factor_verify(request):
     """The second step of signing in, for an account with an authenticator app."""
-    if not request.session.get(HAS_DEVICE_KEY) or request.user.is_verified():
+    devices = list(devices_for_user(request.user, confirmed=True))
+    if not devices:
+        # Removed meanwhile (an administrator deleted a lost phone's device): nothing to ask for.
+        request.session[HAS_DEVICE_KEY] = False
+    if not devices or request.user.is_verified():
         return redirect(_next_or_landing(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices_for_user(request.user, confirmed=True):
+        for device in devices:
             allowed, _details = device.verify_is_allowed()
             if allowed and device.verify_token(form.cleaned_data["token"].strip()):
                 otp_login(request, device)
