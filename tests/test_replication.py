@@ -89,6 +89,16 @@ def test_most_replicated_counts_published_copies_only(three_generations):
     assert ranking == [("Tủ quần áo yêu thương", 2), ("Tủ quần áo Long Hồ", 1)]
 
 
+def test_most_replicated_of_an_area_and_period_counts_copies_from_anywhere(three_generations):
+    from models_registry.services.reports import Period
+
+    origin, first, second, grandchild = three_generations
+    in_2021 = most_replicated(period=Period(2021, 2021))
+    assert [(row.name, row.replication_count) for row in in_2021] == [("Tủ quần áo Long Hồ", 1)]
+    of_origin_area = most_replicated(area=origin.area.province)
+    assert [row.name for row in of_origin_area] == ["Tủ quần áo yêu thương"]
+
+
 def test_statistics_page_lists_the_most_replicated_models(client, three_generations):
     origin = three_generations[0]
     html = client.get("/thong-ke/", {"tu-nam": "2019", "den-nam": "2023"}).content.decode()
