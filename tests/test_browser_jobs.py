@@ -2,8 +2,8 @@
 import threading
 
 import pytest
-from playwright.sync_api import expect
 from django.db import connection
+from playwright.sync_api import expect
 
 from models_registry.models import BackgroundJob, JobStatus, Registration
 from models_registry.services import jobs
