@@ -8,7 +8,7 @@ model copied thousands of times cannot run away.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from .models import PUBLISHED_STATUSES, Registration
 
@@ -77,19 +77,19 @@ def tree_size(node):
 
 def most_replicated(limit=10, period=None, area=None):
     """Published models (of `period` and `area`, if given) with the most published replications,
-    with `replication_count`; a copy counts wherever it is. Counted on the copies' side, grouped
-    by the one column they point with, then only the few winners are read whole."""
+    with `replication_count`; a copy counts wherever it is. One query: the copies grouped by the
+    one column they point with pick the winners, and only those are read whole."""
     copies = Registration.objects.published().filter(replicates__status__in=PUBLISHED_STATUSES)
     if period is not None:
         copies = copies.filter(replicates__year__gte=period.year_from, replicates__year__lte=period.year_to)
     if area is not None:
         copies = copies.filter(area.scope_q("replicates__area"))
-    counts = list(
-        copies.values_list("replicates_id").annotate(n=Count("pk")).order_by("-n", "-replicates_id")[:limit]
+    grouped = copies.order_by().values("replicates_id").annotate(n=Count("pk"))
+    winners = grouped.order_by("-n", "-replicates_id").values("replicates_id")[:limit]
+    count = grouped.filter(replicates_id=OuterRef("pk")).values("n")[:1]
+    return list(
+        Registration.objects.filter(pk__in=Subquery(winners))
+        .annotate(replication_count=Subquery(count))
+        .select_related(*RELATED)
+        .order_by("-replication_count", "-pk")
     )
-    rows = Registration.objects.filter(pk__in=[pk for pk, _n in counts]).select_related(*RELATED).in_bulk()
-    ranking = []
-    for pk, n in counts:
-        rows[pk].replication_count = n
-        ranking.append(rows[pk])
-    return ranking
