@@ -140,3 +140,16 @@ def test_leaders_map_of_an_area_outside_their_own_is_not_found(client, place):
 def test_leaders_map_refuses_visitors(client, place):
     response = client.get(reverse("reports-map-points"))
     assert response.status_code in (302, 403)
+
+
+def test_vendored_map_assets_pass_collectstatics_manifest(settings, tmp_path):
+    # The manifest follows every script's and stylesheet's references (images, source maps):
+    # a vendored file missing one would stop a production deploy.
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert list(tmp_path.glob("vendor/leaflet/images/marker-icon.*.png"))
+    assert list(tmp_path.glob("vendor/leaflet.markercluster/leaflet.markercluster.*.js"))
