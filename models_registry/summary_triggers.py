@@ -89,7 +89,9 @@ def postgresql_forwards():
         )
     statements.append(
         f"CREATE FUNCTION registration_summaries_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"TRUNCATE {AREA_SUMMARY}, {UNIT_SUMMARY}; RETURN NULL; END $$;"
+        # DELETE, not TRUNCATE: a TRUNCATE naming the summaries too (Django's flush) still holds them
+        # when this fires, and PostgreSQL refuses to truncate a table in use.
+        f"DELETE FROM {AREA_SUMMARY}; DELETE FROM {UNIT_SUMMARY}; RETURN NULL; END $$;"
     )
     statements.append(
         f"CREATE TRIGGER registration_summaries_truncate AFTER TRUNCATE ON {REGISTRATION} "
