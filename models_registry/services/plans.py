@@ -66,12 +66,18 @@ class EffectivePlan:
         return [(label, self.dates.get(name), self.set_by.get(name)) for name, label in PLAN_DATES]
 
 
-def plan_areas(area):
-    """(commune, province) of today's structure that plan for units in `area` (either may be None)."""
+def plan_area_ids(area):
+    """Ids of the commune and province of today's structure that plan for units in `area` (either may be None)."""
     if area.level == AreaLevel.PROVINCE and area.is_current:
-        return None, area
+        return None, area.pk
     commune_id = area.current_commune_id or (area.pk if area.is_current else None)
     province_id = area.current_province_id or (area.province_id if area.is_current else None)
+    return commune_id, province_id
+
+
+def plan_areas(area):
+    """(commune, province) of today's structure that plan for units in `area` (either may be None)."""
+    commune_id, province_id = plan_area_ids(area)
     areas = AdminArea.objects.in_bulk([pk for pk in (commune_id, province_id) if pk])
     return areas.get(commune_id), areas.get(province_id)
 
@@ -79,15 +85,16 @@ def plan_areas(area):
 def effective_plan(area, year, *, plans=None):
     """The dates that apply in `area` for `year`: the commune's own where set, else the province's.
 
-    `plans` ({(area id, year): YearPlan}) lets a caller that looks at many units read the plans once.
+    `plans` ({(area id, year): YearPlan with its area}) lets a caller that looks at many units read
+    the plans once.
     """
-    commune, province = plan_areas(area)
+    commune_id, province_id = plan_area_ids(area)
     if plans is None:
         plans = {(p.area_id, p.year): p for p in YearPlan.objects.filter(
-            area__in=[a for a in (commune, province) if a], year=year)}
+            area_id__in=[pk for pk in (commune_id, province_id) if pk], year=year).select_related("area")}
     result = EffectivePlan(year)
-    for source in (province, commune):
-        plan = plans.get((source.pk, year)) if source else None
+    for source_id in (province_id, commune_id):
+        plan = plans.get((source_id, year)) if source_id else None
         if plan is None:
             continue
         if plan.note:
@@ -96,7 +103,7 @@ def effective_plan(area, year, *, plans=None):
             value = getattr(plan, name)
             if value:
                 result.dates[name] = value
-                result.set_by[name] = source
+                result.set_by[name] = plan.area
     return result
 
 
@@ -222,7 +229,7 @@ def unit_states(units, year):
     """[(unit, {step: state})] for the units, with the plan read once per commune."""
     units = list(units.select_related("area", "kind", "kind__parent"))
     done = done_dates([u.pk for u in units], year)
-    plans = {(p.area_id, p.year): p for p in YearPlan.objects.filter(year=year)}
+    plans = {(p.area_id, p.year): p for p in YearPlan.objects.filter(year=year).select_related("area")}
     plan_cache = {}
     rows = []
     for unit in units:

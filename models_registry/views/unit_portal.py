@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from ..access import is_unit_account, role_required
 from ..filters import parse_id
 from ..forms.registration import RegistrationForm, prefill_from
-from ..models import Registration
+from ..models import Registration, Unit
 from ..services import plans
 from .registrations import UNIT, create_registration, get_registration_for_user
 
 
 @role_required(is_unit_account)
 def home(request):
-    unit = request.user.unit
+    unit = Unit.objects.select_related("area", "kind").get(pk=request.user.unit_id)
     this_year = datetime.date.today().year
     registrations = list(
         Registration.objects.for_user(request.user).select_related("continues").order_by("-year", "name")
