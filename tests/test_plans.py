@@ -153,3 +153,12 @@ def test_the_plan_page_reads_a_province_in_bounded_queries(client, world, django
 def test_an_unknown_step_answers_not_found(client, world):
     client.force_login(world["province_staff"])
     assert client.get("/quan-ly/ke-hoach/don-vi/?buoc=xyz&tinh-trang=dung-han").status_code == 404
+
+
+def test_staff_home_sums_up_who_is_late_with_links_to_the_units(client, world):
+    timeliness_fixture(world)
+    client.force_login(world["province_staff"])
+    page = client.get("/quan-ly/").content.decode()
+    assert f"Tiến độ năm {YEAR}" in page
+    assert f"?nam={YEAR}&amp;buoc=dang-ky&amp;tinh-trang=tre-han" in page
+    assert "Trên 3 đơn vị của địa bàn." in page

@@ -141,22 +141,23 @@ def save_plan(user, area, year, *, dates, note=""):
 # What each unit has done --------------------------------------------------------------------------
 
 def done_dates(unit_ids, year):
-    """{step: {unit id: date the step was first done}} for the units, in three queries."""
+    """{step: {unit id: date the step was first done}} for the units, in two queries."""
     registered = (
         RegistrationEvent.objects.filter(
             registration__unit_id__in=unit_ids, registration__year=year,
             registration__status__in=REGISTERED_STATUSES, to_status__in=(Status.SUBMITTED, Status.ACCEPTED),
         ).values("registration__unit_id").annotate(first=Min("at")).values_list("registration__unit_id", "first")
     )
-    result = {REGISTERED: {unit_id: at.date() for unit_id, at in registered}}
-    for step, kind in ((MID_YEAR, ReviewKind.MID_YEAR), (YEAR_END, ReviewKind.YEAR_END)):
-        reviewed = (
-            Review.objects.filter(registration__unit_id__in=unit_ids, registration__year=year, kind=kind)
-            .exclude(registration__status=Status.WITHDRAWN)
-            .values("registration__unit_id").annotate(first=Min("review_date"))
-            .values_list("registration__unit_id", "first")
-        )
-        result[step] = dict(reviewed)
+    result = {REGISTERED: {unit_id: at.date() for unit_id, at in registered}, MID_YEAR: {}, YEAR_END: {}}
+    step_of_kind = {ReviewKind.MID_YEAR: MID_YEAR, ReviewKind.YEAR_END: YEAR_END}
+    reviewed = (
+        Review.objects.filter(registration__unit_id__in=unit_ids, registration__year=year, kind__in=step_of_kind)
+        .exclude(registration__status=Status.WITHDRAWN)
+        .values("registration__unit_id", "kind").annotate(first=Min("review_date"))
+        .values_list("registration__unit_id", "kind", "first")
+    )
+    for unit_id, kind, first in reviewed:
+        result[step_of_kind[kind]][unit_id] = first
     return result
 
 
@@ -300,3 +301,15 @@ def reminders_due(today):
                 if not met:
                     result.append((unit, Deadline(name, str(label), due), (due - today).days))
     return result
+
+
+def timeliness_total(user, area, year):
+    """One row for the whole area: the staff home's summary of the timeliness tables."""
+    by_commune, _by_kind = timeliness(user, area, year)
+    total = TimelinessRow(str(area), "", "")
+    for row in by_commune:
+        total.total += row.total
+        for step, by_state in row.counts.items():
+            for state, count in by_state.items():
+                total.counts[step][state] += count
+    return total

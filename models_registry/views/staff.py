@@ -39,7 +39,7 @@ from ..models import (
     YearClosure,
 )
 from ..queue_filters import QueueFilterSet
-from ..services import workflow
+from ..services import plans, workflow
 from .registrations import (
     STAFF,
     create_registration,
@@ -127,6 +127,9 @@ def home(request):
         "year_total": sum(counts.values()),
         "area": request.user.area,
         "can_act": may_review(request.user),
+        "timeliness": plans.timeliness_total(request.user, request.user.area, year) if request.user.area else None,
+        "steps": plans.STEPS,
+        "states": plans.STATES,
     })
 
 
