@@ -31,7 +31,10 @@ class ModelsRegistryConfig(AppConfig):
         )
 
         # Everything the reports and the public pages show figures or text from.
+        in_registration = "registration__area__current_province"
         freshness.watch(
             AdminArea, AreaSuccessor, Attachment, Commendation, CommendationForm, Proposal, Registration, Unit, UnitKind,
+            provinces={Registration: "area__current_province", Unit: "area__current_province",
+                       Attachment: in_registration, Commendation: in_registration, Proposal: in_registration},
         )
         post_migrate.connect(summary_triggers.ensure_installed, sender=self, dispatch_uid="summary-triggers")

@@ -7,51 +7,112 @@ by that version, so a copy is only reused while the data it was made from is unc
 
 `copy_key` is the one way to name such a copy: page copies (views/caching.py), built reports
 and their tables (services/reports.py) all go through it.
+
+In the registration season a change is accepted somewhere every few seconds, so one version for
+the country would leave no copy alive. A change is therefore told in which of today's provinces
+it happened, when that is known: it moves on that province's version and the national one, and
+a copy of one province's figures (a report or a public page of an area inside it) is keyed by its
+province's version, which changes in other provinces leave alone. Copies of the whole country use
+the national version; a change whose place is not known (the area tree, the kinds of unit, a bulk
+write) moves the base version, which every copy holds, so it still drops everything.
 """
 import hashlib
 import uuid
 
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_init, post_migrate, post_save
 from django.utils.translation import get_language
 
-VERSION_KEY = "du-lieu:phien-ban"
+VERSION_KEY = "du-lieu:phien-ban"  # national: moves on with every change
+BASE_KEY = "du-lieu:phien-ban:chung"  # moves on with changes of no known province
+PROVINCE_KEY = "du-lieu:phien-ban:tinh:{}"
+
+# Model label → the lookup from a row to the id of today's province it lies in (set by `watch`).
+PROVINCE_PATHS = {}
 
 
-def data_version():
-    version = cache.get(VERSION_KEY)
+def _version(key):
+    version = cache.get(key)
     if version is None:
         # add, not set: of two servers starting at once, both must end up with the same version.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
     return version
 
 
-def copy_key(kind, *parts):
+def base_version():
+    """The version that only changes of no known province move on (the area tree among them)."""
+    return _version(BASE_KEY)
+
+
+def data_version(province=None):
+    """The national version, or with `province` (an id of today's province) that province's."""
+    if province is None:
+        return _version(VERSION_KEY)
+    return base_version(), _version(PROVINCE_KEY.format(province))
+
+
+def copy_key(kind, *parts, province=None):
     """The shared-cache key of a copy of `kind` made from `parts` under today's data version and
     the active language. `parts` must hold everything else the copy depends on (who may see what,
-    the normalised query); anything left out would let one viewer's copy reach another."""
-    digest = hashlib.sha256(repr((data_version(), get_language(), parts)).encode()).hexdigest()
+    the normalised query); anything left out would let one viewer's copy reach another. A copy
+    made only from rows inside one of today's provinces names it (`province`, its id), and lives
+    through changes elsewhere."""
+    digest = hashlib.sha256(repr((data_version(province), get_language(), parts)).encode()).hexdigest()
     return f"{kind}:{digest}"
 
 
-def data_changed(**_signal_arguments):
+def data_changed(provinces=None, **_signal_arguments):
+    """Move the versions on: of `provinces` (ids) and the nation's, or with None every version."""
+    keys = [VERSION_KEY, BASE_KEY] if provinces is None else [VERSION_KEY, *map(PROVINCE_KEY.format, provinces)]
     # Now, so the rest of this transaction reads its own changes; and again after the commit,
     # because another request may meanwhile have cached a copy of the data before it.
-    _new_version()
-    transaction.on_commit(_new_version)
+    _new_versions(keys)
+    transaction.on_commit(lambda: _new_versions(keys))
 
 
-def _new_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def _new_versions(keys):
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
+def provinces_of(model, queryset):
+    """Ids of today's provinces the rows of `queryset` lie in, or None when that is not known."""
+    path = PROVINCE_PATHS.get(model._meta.label)
+    if path is None:
+        return None
+    provinces = set(queryset.order_by().values_list(path, flat=True).distinct())
+    return None if None in provinces else provinces  # an empty set: no row, nothing changes
+
+
+def _first_step(model):
+    """The row's own foreign key that its province path starts from, and the rest of the path."""
+    first, _, rest = PROVINCE_PATHS[model._meta.label].partition("__")
+    return model._meta.get_field(first), rest
+
+
+def instance_loaded(sender, instance, **_signal_arguments):
+    # Where the row was when loaded: a row moved to another province changes both.
+    related, _rest = _first_step(sender)
+    instance._place_loaded = instance.__dict__.get(related.attname)
 
 
 def instance_changed(sender, instance, **_signal_arguments):
     # Units save drafts far more often than anything else is written, and no public page or
     # report shows a draft: those saves must not throw every copy away.
-    if not getattr(instance, "is_private_draft", False):
-        data_changed()
+    if getattr(instance, "is_private_draft", False):
+        return
+    if sender._meta.label not in PROVINCE_PATHS:
+        return data_changed()
+    related, rest = _first_step(sender)
+    places = {getattr(instance, related.attname), getattr(instance, "_place_loaded", None)} - {None}
+    if not places:
+        return data_changed()
+    provinces = (
+        set(related.related_model._base_manager.filter(pk__in=places).values_list(rest, flat=True)) if rest else places
+    )
+    # The row's place itself gone (deleted with it) or lying in no province: not known.
+    data_changed(provinces if provinces and None not in provinces else None)
 
 
 class NotifyingQuerySet(models.QuerySet):
@@ -60,10 +121,16 @@ class NotifyingQuerySet(models.QuerySet):
     # Fields an update of which changes nothing that reports or public pages show.
     untracked_fields = frozenset()
 
+    # Fields whose change moves a row to another place: such an update changes every copy.
+    placing_fields = frozenset({"area", "area_id", "unit", "unit_id", "registration", "registration_id"})
+
     def update(self, **kwargs):
+        tracked = not kwargs.keys() <= self.untracked_fields
+        # Where the rows lie, read before the update (the workflow's updates touch one row by key).
+        provinces = provinces_of(self.model, self) if tracked and not kwargs.keys() & self.placing_fields else None
         count = super().update(**kwargs)
-        if count and not kwargs.keys() <= self.untracked_fields:
-            data_changed()
+        if count and tracked:
+            data_changed(provinces)
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -79,9 +146,13 @@ class NotifyingQuerySet(models.QuerySet):
         return count
 
 
-def watch(*model_classes):
-    """Saves and deletes (cascades included) of these models change the data version."""
+def watch(*model_classes, provinces=None):
+    """Saves and deletes (cascades included) of these models change the data version.
+    `provinces` maps some of them to the lookup of the province their rows lie in."""
+    PROVINCE_PATHS.update({model._meta.label: path for model, path in (provinces or {}).items()})
     for model in model_classes:
+        if model._meta.label in PROVINCE_PATHS:
+            post_init.connect(instance_loaded, sender=model, dispatch_uid=f"freshness-init-{model._meta.label}")
         post_save.connect(instance_changed, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
         post_delete.connect(instance_changed, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
     # Data migrations write through historical models, which send no signals.

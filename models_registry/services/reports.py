@@ -354,8 +354,10 @@ def cached_report(summaries, units, area, period, **options):
     seconds = settings.REPORT_CACHE_SECONDS
     if seconds <= 0:
         return build_report(summaries, units, area, period, **options)
+    # A report of an area inside one of today's provinces lives through changes in the others.
     key = copy_key("bao-cao", summaries.sql(), _sql(units), area.pk if area else None,
-                   period.year_from, period.year_to, sorted((name, str(value)) for name, value in options.items()))
+                   period.year_from, period.year_to, sorted((name, str(value)) for name, value in options.items()),
+                   province=area.current_province_id if area else None)
     report = cache.get(key)
     if report is None:
         report = build_report(summaries, units, area, period, **options)

@@ -25,8 +25,8 @@ from django.template.loader import render_to_string
 
 from ..filters import PublicFilterSet, parse_id
 from ..forms.reports import PeriodForm
-from ..freshness import copy_key
-from ..models import Structure
+from ..freshness import base_version, copy_key
+from ..models import AdminArea, Structure
 
 # The parts of base.html that belong to the signed-in user, between these markers.
 PERSONAL_PARTS = (
@@ -81,6 +81,26 @@ def report_query(params):
     return query
 
 
+def province_of_query(query):
+    """The id of today's province a page's (reduced) query narrows it to, or None (the country):
+    the copy then lives through changes in other provinces (freshness.copy_key)."""
+    if query.get("tinh"):
+        code, structure = query["tinh"], Structure.CURRENT
+    elif query.get("dia-ban"):
+        code = query["dia-ban"]
+        structure = Structure.LEGACY if query.get("co-cau") == Structure.LEGACY else Structure.CURRENT
+    else:
+        return None
+    # Asked on every cached page: kept in the shared cache until the area tree changes.
+    key = f"tinh-cua:{base_version()}:{structure}:{code}"
+    province = cache.get(key)
+    if province is None:
+        province = AdminArea.objects.filter(code=code, structure=structure).values_list(
+            "current_province_id", flat=True).first() or 0
+        cache.set(key, province, None)
+    return province or None
+
+
 def cache_for_visitors(view=None, *, query=no_query):
     """Keep copies of a public view's pages. `query` reduces a request's query to what the page
     reads, or says None: answer this one fresh. Bare `@cache_for_visitors`: the page reads none."""
@@ -109,7 +129,7 @@ def _keepable(request, response):
 
 
 def anonymous_copy(request, view, seconds, args, kwargs):
-    key = copy_key("trang-khach", request.path, request.META["QUERY_STRING"])
+    key = copy_key("trang-khach", request.path, request.META["QUERY_STRING"], province=province_of_query(request.GET))
     content = cache.get(key)
     if content is None:
         response = view(request, *args, **kwargs)
@@ -121,7 +141,8 @@ def anonymous_copy(request, view, seconds, args, kwargs):
 
 
 def personalised_copy(request, view, seconds, args, kwargs):
-    key = copy_key("trang-dang-nhap", request.path, request.META["QUERY_STRING"])
+    key = copy_key("trang-dang-nhap", request.path, request.META["QUERY_STRING"],
+                   province=province_of_query(request.GET))
     parts = cache.get(key)
     if parts is None:
         response = view(request, *args, **kwargs)
