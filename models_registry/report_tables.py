@@ -86,6 +86,14 @@ def change_text(change):
     return text
 
 
+def _trend_label(report, year):
+    """'2026', or '2026 (đến 30/06)' for the unfinished year, so its point is not read as a whole year."""
+    taken = report.taken
+    if taken is not None and taken.partial and year == taken.through.year:
+        return _("%(year)s (đến %(day)s)") % {"year": year, "day": taken.through.strftime("%d/%m")}
+    return str(year)
+
+
 def _choice_table(key, title, label_header, choices, prefix, param, figures, chart=""):
     rows = [
         TableRow(str(label), [figures[f"{prefix}__{value}"]], {param: value})
@@ -174,7 +182,8 @@ def report_tables(report, *, public=False):
             _("Số mô hình qua các năm"),
             [_("Tổng số"), _("Xây dựng mới"), _("Điển hình")],
             [
-                TableRow(str(year), [figures["total"], figures["new"], figures["exemplary"]], {"nam": year})
+                TableRow(_trend_label(report, year), [figures["total"], figures["new"], figures["exemplary"]],
+                         {"nam": year})
                 for year, figures in report.trend
             ],
             label_header=_("Năm"),

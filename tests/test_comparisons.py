@@ -79,6 +79,7 @@ def test_the_report_page_says_the_year_is_unfinished_and_when_its_figures_were_t
     assert "Năm đang thực hiện, số liệu đến ngày 30/06/2026" in page
     assert "so với năm 2025 (cùng kỳ, đến 30/06/2025): giảm 1 (33,3%)" in page
     assert "Số liệu lấy lúc 12:00 ngày 30/06/2026" in page
+    assert "2026 (đến 30/06)" in page  # the trend's last point is the year so far
 
 
 def test_a_finished_years_page_carries_no_unfinished_note_but_its_taken_time(client, world):
