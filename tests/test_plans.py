@@ -162,3 +162,10 @@ def test_staff_home_sums_up_who_is_late_with_links_to_the_units(client, world):
     assert f"Tiến độ năm {YEAR}" in page
     assert f"?nam={YEAR}&amp;buoc=dang-ky&amp;tinh-trang=tre-han" in page
     assert "Trên 3 đơn vị của địa bàn." in page
+
+
+def test_a_unit_that_registered_after_the_deadline_reads_that_it_was_late(client, world):
+    make_plan(world["province"], YEAR, registration_closes=DUE)
+    make_sent(world["late"], YEAR, datetime.date(YEAR, 4, 2))
+    client.force_login(make_unit_user(world["late"]))
+    assert f"Xong ngày 02/04/{YEAR}, trễ hạn" in client.get("/don-vi/").content.decode()

@@ -177,6 +177,10 @@ class Deadline:
     # Days from today to the due date (negative once it has passed).
     days: int = 0
 
+    @property
+    def done_late(self):
+        return self.done_on is not None and self.done_on > self.due
+
 
 def unit_deadlines(unit, year, today=None):
     """The plan's deadlines as they stand for one unit: what is due, by when, and what is late."""
