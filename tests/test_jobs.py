@@ -127,9 +127,20 @@ def test_a_big_file_that_became_wrong_before_the_worker_took_it_is_refused_whole
     assert job.status == JobStatus.DONE and not job.result["written"]
     assert not Registration.objects.exists()
     assert "bị từ chối" in page and "đã khóa sổ" in page and job.result["problem_count"] == 3
-    # The upload is kept: the page leads back to its preview.
-    assert reverse("excel_preview", args=[token]) in page
-    assert confirm(staff_client, token).status_code == 302 and BackgroundJob.objects.count() == 2
+    # The kept file is done with: the clerk fixes it and uploads it again.
+    assert not uploads.exists(world["staff"], token)
+    assert confirm(staff_client, token).status_code == 404 and BackgroundJob.objects.count() == 1
+
+
+def test_newer_uploads_do_not_push_out_the_file_of_a_queued_import(staff_client, world, settings):
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    token = upload(staff_client, rows(3))
+    confirm(staff_client, token)
+    for n in range(4):
+        upload(staff_client, rows(1, start=100 + n))
+    assert uploads.exists(world["staff"], token)
+    jobs.run(BackgroundJob.objects.get().pk)
+    assert Registration.objects.count() == 3 and not uploads.exists(world["staff"], token)
 
 
 def test_small_files_are_still_imported_on_the_request(staff_client):

@@ -109,15 +109,17 @@ def _import(job):
         cache.set(key, live, 24 * 3600)
 
     token = job.params["token"]
-    report = uploads.check(job.user, token, write=True, progress=told)
+    try:
+        report = uploads.check(job.user, token, write=True, progress=told)
+    finally:
+        # Imported or refused, the kept file is done with: a refused one is fixed and uploaded again.
+        uploads.discard(job.user, token)
     job.rows_checked, job.rows_written = live["checked"], live["written"]
     job.result = {
         "written": report.written, "summary": report.summary(), "kind": report.kind,
         "batch": report.batch.pk if report.batch else None,
         "problem_count": len(report.problems), "problems": [str(p) for p in report.problems[:PROBLEMS_KEPT]],
     }
-    if report.written:
-        uploads.discard(job.user, token)
 
 
 def _export_registrations(job):

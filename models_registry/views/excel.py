@@ -137,6 +137,11 @@ def confirm(request, token):
         if rows > settings.IMPORT_BACKGROUND_ROWS:
             job, _created = jobs.start(request.user, JobKind.IMPORT, token, upload["name"],
                                        params={"token": token}, rows_total=rows)
+            # The file is the job's now: newer uploads must not push it out of the session's list
+            # (which deletes it); the job deletes it when done.
+            pending = _pending(request)
+            pending.pop(token, None)
+            request.session[SESSION_KEY] = pending
             return redirect("job", pk=job.pk)
     report = uploads.check(request.user, token, write=True)
     if not report.written:

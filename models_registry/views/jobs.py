@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET
 from ..access import may_use_workspace, role_required
 from ..models import BackgroundJob, ImportBatch, JobKind, JobStatus
 from ..services import jobs
-from . import excel
 
 
 def _job_of(request, pk):
@@ -20,9 +19,6 @@ def _job_of(request, pk):
 @role_required(may_use_workspace)
 def job(request, pk):
     job = _job_of(request, pk)
-    if job.kind == JobKind.IMPORT and job.status == JobStatus.DONE and job.result.get("written"):
-        # The upload is imported: it leaves the list of files waiting for confirmation.
-        excel._forget(request, job.params["token"])
     back = "excel_index"
     if job.kind == JobKind.IMPORT and job.result.get("kind") == ImportBatch.Kind.COMMENDATIONS:
         back = "commendations-list"
