@@ -1,10 +1,13 @@
 """Big imports and exports run on the worker, with a progress page, and start once however often clicked."""
+import datetime
 import io
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
@@ -197,3 +200,22 @@ def test_the_certificates_of_a_big_decision_are_printed_off_the_request(db, clie
     run_background_job.call(job.pk)
     download = client.get(reverse("job_download", args=[job.pk]))
     assert len(PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages) == 2
+
+
+def test_a_job_whose_worker_went_away_is_given_up_and_a_new_click_starts_it_again(staff_client, world):
+    job, _created = jobs.start(world["staff"], "import", "tok", "tệp.xlsx", params={"token": "tok"})
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now() - datetime.timedelta(minutes=20))
+    again, created = jobs.start(world["staff"], "import", "tok", "tệp.xlsx", params={"token": "tok"})
+    assert created and again != job
+    page = staff_client.get(reverse("job", args=[job.pk])).content.decode()
+    assert "Việc bị gián đoạn" in page and "http-equiv" not in page
+
+
+def test_a_running_job_whose_counts_move_is_not_given_up(world):
+    job, _created = jobs.start(world["staff"], "import", "tok", "tệp.xlsx", params={"token": "tok"})
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now() - datetime.timedelta(hours=1))
+    cache.set(jobs._progress_key(job.pk), {"checked": 500, "written": 0, "at": timezone.now().timestamp()})
+    job.refresh_from_db()
+    assert jobs.progress(job)["rows_checked"] == 500 and job.status == JobStatus.RUNNING

@@ -13,6 +13,7 @@ one machine) and is outside every transaction, so the counts move on both databa
 row is written outside the import's transaction only: when it starts, and when it ends with the
 final counts and the result, so nothing is lost when the cache is cleared.
 """
+import datetime
 import logging
 
 from django.core.cache import cache
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 
 # Problems kept in a finished import's result: the page lists these, the summary counts them all.
 PROBLEMS_KEPT = 200
+# A running job whose counts have not moved for this long lost its worker (a restart, a crash):
+# it is given up, so that the page says so and a new click starts it again.
+STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 def start(user, kind, key, title, params=None, rows_total=0, file_name=""):
@@ -41,8 +45,27 @@ def start(user, kind, key, title, params=None, rows_total=0, file_name=""):
                                                params=params or {}, rows_total=rows_total, file_name=file_name)
             run_background_job.enqueue(job.pk)
     except IntegrityError:
-        return active(user, kind, key), False
+        running = active(user, kind, key)
+        if running is None or not give_up_if_stale(running):
+            return running, False
+        return start(user, kind, key, title, params, rows_total, file_name)
     return job, True
+
+
+def give_up_if_stale(job):
+    """Mark a running job whose worker went away as failed; True if it was."""
+    if job.status != JobStatus.RUNNING:
+        return False
+    moved = (cache.get(_progress_key(job.pk)) or {}).get("at")
+    last = datetime.datetime.fromtimestamp(moved, datetime.UTC) if moved else job.started_at
+    if last is None or timezone.now() - last < STALE_AFTER:
+        return False
+    message = _("Việc bị gián đoạn (máy chủ xử lý đã dừng giữa chừng); dữ liệu không thay đổi. Hãy thử lại.")
+    given_up = BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        status=JobStatus.FAILED, finished_at=timezone.now(), result={"message": message})
+    if given_up:
+        job.refresh_from_db()
+    return bool(given_up)
 
 
 def active(user, kind, key):
@@ -57,6 +80,7 @@ def _progress_key(job_pk):
 def progress(job):
     """{status, rows_total, rows_checked, rows_written, percent, finished}: the row's, with the live
     counts from the cache while the job runs."""
+    give_up_if_stale(job)
     checked, written = job.rows_checked, job.rows_written
     if job.status == JobStatus.RUNNING:
         live = cache.get(_progress_key(job.pk)) or {}
@@ -106,6 +130,7 @@ def _import(job):
             live["checked"] = checked
         if written is not None:
             live["written"] = written
+        live["at"] = timezone.now().timestamp()
         cache.set(key, live, 24 * 3600)
 
     token = job.params["token"]
