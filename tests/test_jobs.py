@@ -195,6 +195,7 @@ def test_the_certificates_of_a_big_decision_are_printed_off_the_request(db, clie
     response = client.get(f"/quan-ly/khen-thuong/{first.pk}/quyet-dinh.pdf")
     job = BackgroundJob.objects.get()
     assert response["Location"] == reverse("job", args=[job.pk])
+    assert "Đang in 2 giấy khen" in client.get(response["Location"]).content.decode()
     # What the worker runs for the task (the forms of commendation are reference data, which a
     # test that commits, as the worker's need, would have to build again).
     run_background_job.call(job.pk)
