@@ -44,7 +44,7 @@ def showcase():
     )
     Attachment.objects.create(
         registration=model, file=SimpleUploadedFile("anh.png", PNG, content_type="image/png"), original_name="anh.png",
-        content_type="image/png", size=len(PNG), caption="Trao bò giống cho hộ nghèo",
+        content_type="image/png", size=len(PNG), caption="Trao bò giống cho hộ nghèo", is_public=True,
     )
     elsewhere = make_unit(make_commune(make_province(name="Tỉnh Cà Mau"), name="Xã Tân Hưng"), kind=mass_organisation,
                           name="Hội Nông dân xã Tân Hưng")
