@@ -1,5 +1,6 @@
 """The registration summaries (models/summaries.py) equal a fresh count after every kind of write."""
 import datetime
+import itertools
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from models_registry import summary_triggers
 from models_registry.models import (
     RESULT_FIGURES,
     AccountFate,
+    AdminArea,
     ExemplarKind,
     Field,
     Level,
@@ -19,12 +21,13 @@ from models_registry.models import (
     Registration,
     RegistrationSummary,
     Status,
+    Structure,
     UnitYearSummary,
 )
 from models_registry.services import lineage
 from models_registry.services.errors import NotNow
 from models_registry.services.imports.writing import insert_rows, plain_row
-from tests.factories import make_commune, make_kind, make_province, make_registration, make_unit, make_user
+from tests.factories import make_commune, make_district, make_kind, make_province, make_registration, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +36,18 @@ UNIT_KEYS = ("unit", "area", "year", "status")
 
 
 def fresh_area_counts():
-    return {
-        tuple(row[k] for k in AREA_KEYS): (row["n"], row["replicated"], *(row[f] for f in RESULT_FIGURES))
-        for row in Registration.objects.order_by().values(*AREA_KEYS).annotate(
-            n=Count("pk"), replicated=Count("pk", filter=Q(replicates__isnull=False)),
-            **{f: Sum(f) for f in RESULT_FIGURES},
-        )
-    }
+    """Counted afresh by commune, then added into every area containing it (AdminArea.containing_ids)."""
+    containing = {area.pk: area.containing_ids() for area in AdminArea.objects.all()}
+    counts = {}
+    for row in Registration.objects.order_by().values(*AREA_KEYS).annotate(
+        n=Count("pk"), replicated=Count("pk", filter=Q(replicates__isnull=False)),
+        **{f: Sum(f) for f in RESULT_FIGURES},
+    ):
+        values = (row["n"], row["replicated"], *(row[f] for f in RESULT_FIGURES))
+        for area in containing[row["area"]]:
+            key = (area, *(row[k] for k in AREA_KEYS[1:]))
+            counts[key] = tuple(a + b for a, b in zip(counts.get(key, (0,) * len(values)), values, strict=True))
+    return counts
 
 
 def summary_area_counts():
@@ -118,6 +126,9 @@ operations = st.one_of(
 )
 
 
+IMPORTED = itertools.count()
+
+
 def _pick(index):
     ids = list(Registration.objects.order_by("pk").values_list("pk", flat=True))
     return Registration.objects.get(pk=ids[index % len(ids)]) if ids else None
@@ -152,10 +163,9 @@ def apply(world, operation):
         )
     elif kind == "import":
         unit = units[first]
-        start = Registration.objects.count()
         rows = [plain_row(Registration, {"unit": unit, "area": unit.area, "unit_kind": unit.kind,
-                                         "name": f"Mô hình nhập {start}-{i}", **values})
-                for i, values in enumerate(detail)]
+                                         "name": f"Mô hình nhập {next(IMPORTED)}", **values})
+                for values in detail]
         insert_rows(Registration, rows)  # COPY on PostgreSQL
     elif kind == "merge" and first != detail:
         try:
@@ -248,3 +258,15 @@ def test_report_pages_read_the_figures_from_the_summaries_in_a_fixed_number_of_q
     reading_registrations = [sql for sql in large if REGISTRATION_TABLE in sql and not re.search(r"LIMIT \d+", sql)]
     assert all(any(marker in sql for marker in LINKING_QUERIES) for sql in reading_registrations)
     assert len(reading_registrations) <= len(LINKING_QUERIES)
+
+
+def test_an_old_commune_mapped_to_another_new_commune_is_recounted_under_it(world):
+    old_province = make_province(structure=Structure.LEGACY)
+    old = make_commune(make_district(old_province), successor=world["communes"][0])
+    old_unit = make_unit(old)
+    make_registration(old_unit, year=2024, status=Status.ACCEPTED, participants=7)
+    assert_exact()
+    old.current_commune = world["communes"][1]
+    old.save()
+    assert_exact()
+    assert RegistrationSummary.objects.filter(area=world["communes"][1], year=2024).exists()

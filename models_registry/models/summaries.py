@@ -72,8 +72,9 @@ def _status():
 
 
 class RegistrationSummary(models.Model):
-    """Registrations counted by commune (old or new; its ancestors through `area`), year, field,
-    level, exemplar kind, unit kind, status, outcome and new/continued, with the result sums."""
+    """Registrations counted by area, year, field, level, exemplar kind, unit kind, status, outcome
+    and new/continued, with the result sums. Each registration counts in its commune and in every
+    area containing it, old and new (AdminArea.MEMBER_COLUMNS): an area's figures are its own cells."""
 
     area = _area()
     year = models.PositiveSmallIntegerField(_("năm"))

@@ -102,6 +102,8 @@ class Summaries:
     areas: object  # RegistrationSummary queryset
     units: object  # UnitYearSummary queryset
     registrations: object  # Registration queryset
+    # Once narrowed to one area (`in_area`): the area cells before that, where its children's are.
+    wide: object = None
 
     @classmethod
     def for_user(cls, user):
@@ -119,7 +121,18 @@ class Summaries:
 
     def filter(self, *args, **kwargs):
         return Summaries(self.areas.filter(*args, **kwargs), self.units.filter(*args, **kwargs),
-                         self.registrations.filter(*args, **kwargs))
+                         self.registrations.filter(*args, **kwargs),
+                         None if self.wide is None else self.wide.filter(*args, **kwargs))
+
+    def in_area(self, area):
+        """Narrowed to `area` (None: the country). Each area has its own cells in the area summary,
+        counting everything inside it (old communes rolled up included); the country's are its
+        provinces' of today."""
+        if area is None:
+            cells = self.areas.filter(area__structure=Structure.CURRENT, area__level=AreaLevel.PROVINCE)
+            return Summaries(cells, self.units, self.registrations, self.areas)
+        return Summaries(self.areas.filter(area=area), self.units.filter(area.scope_q("area")),
+                         self.registrations.filter(area.scope_q("area")), self.areas)
 
     def sql(self):
         return _sql(self.areas), _sql(self.units), _sql(self.registrations)
@@ -320,8 +333,11 @@ class Report:
 
 
 def scoped(registrations, units, area):
-    if area is not None:
+    if isinstance(registrations, Summaries):
+        registrations = registrations.in_area(area)
+    elif area is not None:
         registrations = registrations.filter(area.scope_q("area"))
+    if area is not None:
         units = units.filter(area.scope_q("area"))
     return registrations, units
 
@@ -458,18 +474,19 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
 
     # 2 queries: one level down, grouped in the database, plus the names of the rows.
     spec = child_spec(area)
-    cells, aggregates = (
-        (in_period.units, UNIT_CHILD_AGGREGATES) if spec.kind == "unit" else (in_period.areas, CHILD_AGGREGATES)
-    )
-    by_child = {
-        row["child"]: row
-        for row in cells.order_by().values(child=spec.column_expr()).annotate(**aggregates)
-    }
-    empty_child = dict.fromkeys(CHILD_AGGREGATES, 0)
     listed_units = units if idle_units_listed else units.filter(pk__in=in_period.units.values("unit_id"))
+    child_objects = child_rows_for(area, spec, listed_units)
+    if spec.kind == "unit":
+        cells = in_period.units.order_by().values(child=spec.column_expr()).annotate(**UNIT_CHILD_AGGREGATES)
+    else:
+        # Each child area's own cells: they count what lies inside it.
+        cells = (in_period.wide.filter(area__in=[obj.pk for obj in child_objects]).order_by()
+                 .values(child=F("area_id")).annotate(**CHILD_AGGREGATES))
+    by_child = {row["child"]: row for row in cells}
+    empty_child = dict.fromkeys(CHILD_AGGREGATES, 0)
     children = [
         ChildRow(obj, {k: v or 0 for k, v in by_child.pop(obj.pk, empty_child).items() if k != "child"})
-        for obj in child_rows_for(area, spec, listed_units)
+        for obj in child_objects
     ]
     children += [
         ChildRow(None, {k: v or 0 for k, v in row.items() if k != "child"}) for row in by_child.values()
