@@ -141,7 +141,11 @@ class UnitYearSummary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "area", "year", "status"], name="unit_year_summary_cell"),
         ]
-        indexes = [models.Index(fields=["year", "unit"], name="unit_year_summary_year")]
+        indexes = [
+            models.Index(fields=["year", "unit"], name="unit_year_summary_year"),
+            # The units registered in one area's year: probed area by area, not the whole year read.
+            models.Index(fields=["area", "year"], name="unit_year_summary_area", include=["unit", "status"]),
+        ]
 
     def __str__(self):
         return f"{self.unit_id} {self.year} {self.status}: {self.registrations}"
