@@ -26,6 +26,7 @@ from .models import (
     Unit,
     UnitKind,
     User,
+    YearPlan,
 )
 from .services import audit, commendations
 
@@ -126,6 +127,7 @@ def create_demo_data(seed=2026):
     old_province = AdminArea.objects.get(structure=Structure.LEGACY, code="83")  # Bến Tre, before 2025
     registrations = _create_registrations(rng, units, old_commune, old_province, accounts)
     _create_round(rng, accounts, communes[0])
+    _create_plan(province, accounts["canbo.tinh"])
     return len(registrations)
 
 
@@ -292,6 +294,7 @@ def _create_registrations(rng, units, old_commune, old_province, accounts):
                 decision_date=datetime.date(registration.year, 10, rng.randint(8, 15)),
             ))
     RegistrationEvent.objects.bulk_create(events)
+    _date_history(events)
     Review.objects.bulk_create(reviews)
     Commendation.objects.bulk_create(commendations)
     return created
@@ -314,6 +317,38 @@ def _history(registration, unit_user, staff):
     if registration.status == Status.WITHDRAWN:
         steps.append((Action.WITHDRAWN, Status.ACCEPTED, Status.WITHDRAWN, unit_user, "Đơn vị xin rút do sáp nhập."))
     return _events(registration, steps)
+
+
+# Days after the model's start date at which each step of its history happened, so that the year
+# plan's timeliness and the same-day comparisons read as on a portal used through the year.
+STEP_DAYS = {Action.CREATED: -7, Action.SUBMITTED: 0, Action.RETURNED: 9, Action.ACCEPTED: 12,
+             Action.WITHDRAWN: 60}
+STEP_DATES = {Action.COMPLETED: (11, 25), Action.COMMENDED: (10, 15)}
+
+
+def _date_history(events):
+    now = timezone.now()
+    for event in events:
+        registration = event.registration
+        if event.action in STEP_DATES:
+            month, day = STEP_DATES[event.action]
+            day = datetime.date(registration.year, month, day)
+        else:
+            day = registration.start_date + datetime.timedelta(days=STEP_DAYS.get(event.action, 0))
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+        event.at = min(at, now)
+    RegistrationEvent.objects.bulk_update(events, ["at"], batch_size=500)
+
+
+def _create_plan(province, staff):
+    """This year's plan, as a province announces it in the first weeks of the year."""
+    year = datetime.date.today().year
+    YearPlan.objects.create(
+        area=province, year=year, registration_opens=datetime.date(year, 1, 5),
+        registration_closes=datetime.date(year, 3, 31), mid_year_review_due=datetime.date(year, 6, 30),
+        year_end_review_due=datetime.date(year, 11, 30), results_due=datetime.date(year, 12, 15),
+        note="Hướng dẫn số 05-HD/BTGDVTU", updated_by=staff,
+    )
 
 
 def _events(registration, steps):

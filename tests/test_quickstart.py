@@ -112,3 +112,16 @@ def test_every_demo_row_is_within_the_portals_bounds(demo):
         registration.full_clean()
     for commendation in Commendation.objects.all():
         commendation.full_clean()
+
+
+def test_demo_has_this_years_plan_and_a_history_dated_through_the_year(demo):
+    import datetime
+
+    from models_registry.models import User
+    from models_registry.services import plans
+
+    year = datetime.date.today().year
+    staff = User.objects.get(username="canbo.tinh")
+    registered = plans.timeliness_total(staff, staff.area, year).counts[plans.REGISTERED]
+    assert plans.effective_plan(staff.area, year).date("registration_closes") == datetime.date(year, 3, 31)
+    assert registered[plans.ON_TIME] > 0 and registered[plans.NOT_YET] > 0
