@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -47,4 +51,20 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<12} {describe_account(user)}")
         self.stdout.write("\nMở http://127.0.0.1:8000/ để dùng cổng thông tin; http://127.0.0.1:8000/admin/ để quản trị.")
         if not options["no_server"]:
-            call_command("runserver", options["addrport"])
+            self.stdout.write("Bộ xử lý nền (thư thông báo, nhập tệp lớn) chạy cùng máy chủ; thư được in ra màn hình.")
+            worker = self._start_worker()
+            try:
+                call_command("runserver", options["addrport"])
+            finally:
+                if worker is not None:
+                    worker.terminate()
+
+    def _start_worker(self):
+        """The task worker beside the development server, as in production (docs/deploy.md).
+
+        runserver's reloader runs this command again in a child process at every code change;
+        the worker is started once, by the parent, which lives as long as the server.
+        """
+        if os.environ.get("RUN_MAIN") == "true":
+            return None
+        return subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker", "--interval", "1"])
