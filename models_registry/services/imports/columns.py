@@ -50,7 +50,8 @@ class Column:
         self.example = example
 
     def clean(self, value):
-        raise NotImplementedError
+        """The cell as written, in NFC; the kinds of column below check and convert it."""
+        return nfc(cell_text(value)).strip()
 
     def choices(self):
         """The labels a template offers as a drop-down list, or None."""

@@ -8,6 +8,7 @@ the management commands call it with the same parsed Table, so they give the sam
 import copy
 import difflib
 import gc
+from abc import ABC, abstractmethod
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ IGNORED_COLUMNS = ("STT", "TT", "Số thứ tự", "Ghi chú")
 PROGRESS_EVERY = 500
 
 
-class Importer:
+class Importer(ABC):
     kind = None
     # Columns in the order of the template and of exports.
     columns = ()
@@ -106,13 +107,13 @@ class Importer:
                 problems.append(Problem(number, column.header, shown(row.get(key)), str(error)))
         return values
 
+    @abstractmethod
     def check(self, table, report):
         """Plans for `write`, one per row; every problem goes to the report."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, plans, batch):
         """Write the checked plans; return how many records were created."""
-        raise NotImplementedError
 
 
 def run(importer_class, table, file_name, user=None, write=False, progress=None):
