@@ -12,11 +12,11 @@ from .commendations import (
     SigningCapacity,
 )
 from .criteria import CriteriaSet, Criterion, CriterionAssessment
-from .notifications import EmailStatus, Notification, NotificationKind
-from .plans import PLAN_DATES, YearPlan
 from .history import Action, ImportBatch, RegistrationEvent, Source
 from .jobs import BackgroundJob, JobKind, JobStatus
 from .lineage import AccountFate, LineageEvent, LineageKind, LineageLink, LineageSource
+from .notifications import EmailStatus, Notification, NotificationKind
+from .plans import PLAN_DATES, YearPlan
 from .reasons import ReasonTemplate
 from .registrations import RESULT_FIGURES, Registration
 from .reviews import Review, YearClosure
