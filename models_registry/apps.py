@@ -17,7 +17,7 @@ class ModelsRegistryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import freshness, signin, summary_triggers  # noqa: F401  (signin: its sign-in receiver)
+        from . import award_summary_triggers, freshness, signin, summary_triggers  # noqa: F401  (signin: its sign-in receiver)
         from .models import (
             AdminArea,
             AreaSuccessor,
@@ -38,3 +38,4 @@ class ModelsRegistryConfig(AppConfig):
                        Attachment: in_registration, Commendation: in_registration, Proposal: in_registration},
         )
         post_migrate.connect(summary_triggers.ensure_installed, sender=self, dispatch_uid="summary-triggers")
+        post_migrate.connect(award_summary_triggers.ensure_installed, sender=self, dispatch_uid="award-summary-triggers")

@@ -1,6 +1,7 @@
 from .accounts import PasswordResetRequest, User
 from .areas import AdminArea, AreaLevel, AreaSuccessor, Structure
 from .attachments import Attachment
+from .award_summaries import CommendationSummary, ProposalSummary
 from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, ReviewKind, Role, Status
 from .commendations import (
     Commendation,
@@ -35,6 +36,7 @@ __all__ = [
     "SigningCapacity",
     "CommendationForm",
     "CommendationRound",
+    "CommendationSummary",
     "CriteriaSet",
     "Criterion",
     "EmailStatus",
@@ -52,6 +54,7 @@ __all__ = [
     "PUBLISHED_STATUSES",
     "Proposal",
     "ProposalStatus",
+    "ProposalSummary",
     "RESULT_FIGURES",
     "ReasonTemplate",
     "Registration",
