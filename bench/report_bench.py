@@ -36,10 +36,26 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
 os.environ.setdefault("CONN_MAX_AGE", "600")
 # The bench is one client asking many times: the API's per-address limit would answer 429.
 os.environ.setdefault("API_RATE_LIMIT", "100000/minute")
+# The shared cache of production (sessions, the data versions), as docs/deploy.md sets it up.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 
-TARGETS_MS = {"province": 150, "commune": 50, "five_years": 300, "excel": 2000,
-              "staff_list": 300, "report_list": 300, "public_list": 300, "public_search": 300,
-              "public_search_all": 150, "public_search_page": 300, "map_points": 1000, "api_search": 300}
+# p95 targets in ms (issue 19) at 1,000,000 and at 5,000,000 registrations; the province dashboard
+# must also stay below the bare SQL aggregate's p95. Cases without a target are printed for reference.
+TARGETS_MS = {
+    1_000_000: {"province": 40, "commune": 25, "five_years": 60, "excel": 500, "staff_list": 60,
+                "staff_list_100": 60, "report_list": 60, "report_list_100": 60, "public_list": 60,
+                "public_list_100": 60, "public_search_all": 150},
+    5_000_000: {"province": 60, "commune": 30, "five_years": 90, "excel": 800, "staff_list": 80,
+                "staff_list_100": 80, "report_list": 80, "report_list_100": 80, "public_list": 80,
+                "public_list_100": 80, "public_search_all": 300},
+}
+BELOW_AGGREGATE = ("province",)
+
+
+def targets_for(registrations):
+    """The targets of the largest size the data reaches (below 1,000,000: the 1,000,000 ones)."""
+    reached = [size for size in TARGETS_MS if registrations >= size]
+    return TARGETS_MS[max(reached) if reached else min(TARGETS_MS)]
 
 # The indexes the reports need at national scale, proposed for Registration.Meta.indexes
 # (the report to the lead gives the Django form). Created here when missing, so the bench
@@ -203,7 +219,7 @@ def fill(units, registrations, reset, synthetic_areas):
             FROM generate_series(1, %(units)s) g
             JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS total
                   FROM models_registry_adminarea WHERE structure = 'moi' AND level = 'commune') c
-                 ON c.n = (g * 7919) %% c.total
+                 ON c.n = (g::bigint * 7919) %% c.total
             JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS total
                   FROM models_registry_unitkind) k
                  ON k.n = g %% k.total
@@ -480,7 +496,7 @@ def main():
     cases = [
         # First, so every page after it is printed as a ratio to it.
         ("aggregate", "bare SQL aggregate over the registrations (province)", bare_aggregate, args.repeat),
-        ("province", "province dashboard, 2026", get(province_client, "/bao-cao/?nam=2026"), args.repeat),
+        ("province", "province dashboard, 2026 (below the aggregate)", get(province_client, "/bao-cao/?nam=2026"), args.repeat),
         ("province_old", "province dashboard, 2024 (old communes rolled up)",
          get(province_client, "/bao-cao/?nam=2024"), args.repeat),
         ("commune", "commune dashboard, 2026", get(commune_client, "/bao-cao/?nam=2026"), args.repeat),
@@ -513,6 +529,8 @@ def main():
     if args.only:
         cases = [case for case in cases if case[0] in args.only.split(",")]
     results = {}
+    targets = targets_for(total)
+    failed = []
     writer = None if args.no_writer else Writer()
     if writer is not None:
         writer.start()
@@ -520,8 +538,13 @@ def main():
     for key, label, call, repeat in cases:
         p50, p95 = measure(call, repeat)
         results[key] = (p50, p95)
-        target = TARGETS_MS.get(key.replace("_old", ""))
-        verdict = "" if target is None else ("ok" if p95 < target else "SLOW")
+        target = targets.get(key)
+        slow = target is not None and p95 >= target
+        if key in BELOW_AGGREGATE and "aggregate" in results and p95 >= results["aggregate"][1]:
+            slow = True
+        if slow:
+            failed.append(key)
+        verdict = "" if target is None and key not in BELOW_AGGREGATE else ("SLOW" if slow else "ok")
         ratio = f"{p95 / results['aggregate'][1]:.2f}×" if "aggregate" in results and key != "aggregate" else ""
         print(f"{label:<55} {p50:8.1f} {p95:8.1f} {target or '':>8} {verdict:>4} {ratio:>15}", flush=True)
     exact = True
@@ -538,7 +561,9 @@ def main():
         print("Summaries equal a fresh count of the registrations." if exact
               else f"SUMMARIES DIFFER from a fresh count in {mismatches} cells.")
     print(f"Load average: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
-    return 0 if exact and all(results[k][1] < TARGETS_MS[k] for k in TARGETS_MS if k in results) else 1
+    if failed:
+        print(f"Targets missed: {', '.join(failed)}")
+    return 0 if exact and not failed else 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 `report_tables` turns a `services.reports.Report` into `Table`s of `TableRow`s; `link_tables`
 gives each row the links of its label and numbers (`Cell`s, text already formatted in the
 page's language) and each table its chart data. Templates in templates/includes/reports/
-render them; no HTML is built here.
+render them (the table body through the `report_body` tag); no HTML is built here.
 """
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
@@ -32,15 +32,6 @@ class Cell(NamedTuple):
 
     text: str
     url: Optional[str] = None
-
-    def __getitem__(self, key):
-        # Templates look `cell.url` up as cell["url"] first; answering it spares the failed
-        # lookup on each of a province table's thousand cells.
-        if key == "text":
-            return tuple.__getitem__(self, 0)
-        if key == "url":
-            return tuple.__getitem__(self, 1)
-        return tuple.__getitem__(self, key)
 
 
 @dataclass
