@@ -237,7 +237,7 @@ def fill_statements():
 
 
 def mismatches(using="default"):
-    """How many cells of the summaries differ from a fresh count (0: exact)."""
+    """How many rows of the summaries and of a fresh count have no equal on the other side (0: exact)."""
     count = 0
     with connections[using].cursor() as cursor:
         for join in JOINS:
