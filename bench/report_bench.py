@@ -17,7 +17,7 @@ p50/p95 and each page's p95 divided by the bare SQL aggregate's (the province ta
 counted over the registrations, which the pages now read from the summaries instead).
 
 While it times, a writer thread accepts, edits and withdraws about 10 registrations a second and
-imports 5,000 rows by COPY once (--no-writer: still data); at the end the summaries are compared
+imports a 5,000-row .xlsx file once through the import engine (--no-writer: still data); at the end the summaries are compared
 with a fresh count of the registrations, and the machine's load average is printed.
 """
 import argparse
@@ -294,7 +294,8 @@ class Writer(threading.Thread):
     """Changes registrations while the pages are timed, as the registration season does: about
     `rate` a second it accepts a sent model (the workflow's conditional UPDATE), edits one (a
     model save) or withdraws one, and once, after `import_after` seconds, imports `import_rows`
-    new models through the import engine's writer (COPY). Its own database connection."""
+    new models from an .xlsx file through the import engine (its checks, then COPY). Its own
+    database connection."""
 
     def __init__(self, rate=10, import_rows=5000, import_after=5.0):
         super().__init__(daemon=True)
@@ -302,12 +303,15 @@ class Writer(threading.Thread):
         self.stop = threading.Event()
         self.done = {"accepted": 0, "edited": 0, "withdrawn": 0, "imported": 0, "import_s": 0.0}
         self.error = None
+        self.importer = None
 
     def run(self):
         from django.db import connection
 
         try:
             self._run()
+            if self.importer is not None:
+                self.importer.join()
         except Exception as error:  # reported by the main thread, which fails the run
             self.error = error
         finally:
@@ -346,22 +350,49 @@ class Writer(threading.Thread):
                 ).update(status=Status.WITHDRAWN)
             if not imported and time.monotonic() - started > self.import_after:
                 imported = True
-                self._import(Unit.objects.filter(is_active=True).order_by("pk").first())
+                # Beside the steady writes, as a clerk's upload is beside the others' clicks.
+                self.importer = threading.Thread(
+                    target=self._import_in_thread, args=(list(Unit.objects.filter(is_active=True).order_by("pk")[:100]),))
+                self.importer.start()
             # Steady `rate` a second however long each write took.
             due += 1 / self.rate
             self.stop.wait(max(0.0, due - time.monotonic()))
 
-    def _import(self, unit):
-        from models_registry.models import Registration, Status
-        from models_registry.services.imports.writing import insert_rows, plain_row
+    def _import_in_thread(self, units):
+        from django.db import connection
+
+        try:
+            self._import(units)
+        except Exception as error:  # reported by the main thread, which fails the run
+            self.error = error
+        finally:
+            connection.close()
+
+    def _import(self, units):
+        """A clerk's 5,000-row sheet through the import engine (check, then COPY), as an upload does."""
+        import tempfile
+
+        import openpyxl
+
+        from models_registry.models import ImportBatch
+        from models_registry.services import imports
 
         started = time.monotonic()
         stamp = int(time.time())
-        rows = [plain_row(Registration, {"unit": unit, "area": unit.area, "unit_kind": unit.kind, "year": 2026,
-                                         "name": f"Mô hình nhập {stamp}-{n}", "field": "economy",
-                                         "status": Status.SUBMITTED, "participants": n % 100})
-                for n in range(self.import_rows)]
-        insert_rows(Registration, rows)
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("Đăng ký")
+        sheet.append(["STT", "Năm", "Mã đơn vị", "Tên mô hình", "Lĩnh vực", "Cấp", "Loại điển hình",
+                      "Mới/Duy trì", "Số người tham gia", "Số tiền vận động (đồng)"])
+        for n in range(self.import_rows):
+            unit = units[n % len(units)]
+            sheet.append([n + 1, 2026, unit.code, f"Mô hình nhập {stamp}-{n}", "Kinh tế", "Cơ sở", "Tập thể", "Mới",
+                          n % 100, f"{(n % 50) * 100000:,}".replace(",", ".")])
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            book.save(handle.name)
+            handle.seek(0)
+            report = imports.import_file(ImportBatch.Kind.REGISTRATIONS, handle, "dang-ky-5000.xlsx", write=True)
+        if not report.ok:
+            raise RuntimeError(f"bench import refused: {report.summary()} {[str(p) for p in report.problems[:3]]}")
         self.done["imported"] = self.import_rows
         self.done["import_s"] = time.monotonic() - started
 
@@ -493,6 +524,20 @@ def main():
             cursor.execute(aggregate_sql, aggregate_params)
             cursor.fetchall()
 
+    def page_100(client, url):
+        """The URL of a list's 100th page, reached as a person does: "Sau ›" 99 times."""
+        import html
+        import re
+
+        base = url.split("?")[0]
+        for _ in range(99):
+            found = re.search(r'href="([^"]+)"[^>]*rel="next"', client.get(url).content.decode())
+            assert found, f"no next page after {url}"
+            url = html.unescape(found.group(1))
+            if url.startswith("?"):
+                url = base + url
+        return url
+
     cases = [
         # First, so every page after it is printed as a ratio to it.
         ("aggregate", "bare SQL aggregate over the registrations (province)", bare_aggregate, args.repeat),
@@ -511,6 +556,9 @@ def main():
         ("report_list", "province drill-down list, 2026", get(province_client, "/bao-cao/mo-hinh/?nam=2026"),
          args.repeat),
         ("public_list", "public list, whole country, first page", get(visitor, "/mo-hinh/"), args.repeat),
+        ("staff_list_100", "province staff's list, 100th page", lambda: None, args.repeat),
+        ("report_list_100", "province drill-down list, 2026, 100th page", lambda: None, args.repeat),
+        ("public_list_100", "public list, whole country, 100th page", lambda: None, args.repeat),
         # The generated names are "Mô hình <n>": a clerk's narrow search, and one that matches everything.
         ("public_search", "public search “mo hinh 4242”, whole country", get(visitor, "/mo-hinh/?q=mo+hinh+4242"),
          args.repeat),
@@ -528,6 +576,12 @@ def main():
     ]
     if args.only:
         cases = [case for case in cases if case[0] in args.only.split(",")]
+    # The 100th pages' URLs are found only for the cases that run: 99 clicks each.
+    deep = {"staff_list_100": (staff_client, "/quan-ly/mo-hinh/"),
+            "report_list_100": (province_client, "/bao-cao/mo-hinh/?nam=2026"),
+            "public_list_100": (visitor, "/mo-hinh/")}
+    cases = [(key, label, get(deep[key][0], page_100(*deep[key])) if key in deep else call, repeat)
+             for key, label, call, repeat in cases]
     results = {}
     targets = targets_for(total)
     failed = []
@@ -555,7 +609,7 @@ def main():
             raise writer.error
         done = writer.done
         print(f"\nWriter during the timing: {done['accepted']} accepted, {done['edited']} edited, "
-              f"{done['withdrawn']} withdrawn, {done['imported']:,} imported by COPY in {done['import_s']:.1f} s")
+              f"{done['withdrawn']} withdrawn, {done['imported']:,} imported from a file in {done['import_s']:.1f} s")
         mismatches = summary_mismatches()
         exact = mismatches == 0
         print("Summaries equal a fresh count of the registrations." if exact
