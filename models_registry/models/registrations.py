@@ -214,6 +214,13 @@ class Registration(KeyedModel, BoundsInPython, models.Model):
             # Each relevance tier of the public search is read newest first from this index, so a
             # search matching most models stops after a page instead of ranking them all.
             models.Index(fields=["year", "id"], condition=Q(status__in=PUBLISHED_STATUSES), name="registration_published_recent"),
+            # The keyset pages of the lists (pagination.py): each order of a list is one of these
+            # indexes, so a page is a range read from it, the hundredth page as cheap as the first.
+            models.Index(fields=["year", "id"], name="registration_year_id"),
+            models.Index(fields=["name", "id"], condition=Q(status__in=PUBLISHED_STATUSES),
+                         name="registration_published_name"),
+            models.Index(fields=["beneficiaries", "year", "id"], condition=Q(status__in=PUBLISHED_STATUSES),
+                         name="registration_published_reach"),
         ]
 
     def __str__(self):
