@@ -1,15 +1,41 @@
 """The database triggers that keep the registration summaries equal to a fresh count (models/summaries.py).
 
-Installed by migration 0015 and checked after every `migrate`: SQLite rebuilds a table to alter
+Three summaries count registrations: by area (with the result sums), by unit, and by area and the
+day each began to count (RegistrationDaySummary, for the comparison of an unfinished year). Two of
+their figures depend on rows other than the registration's own: whether a model of the next year
+continues it (that model's year and status), and the day it began to count (its history). Those
+facts are kept per registration in RegistrationFacts, so that a change elsewhere can take out
+exactly what the registration had added:
+
+1. a write to the registrations moves its rows' cells by their columns, each row with the facts
+   stored for it (none yet for a new one);
+2. then the facts of every registration the write may have changed (its own rows, when their year
+   or start date changed; the models they continue, before and after) are computed afresh, and
+   each registration whose facts differ from the stored moves its cells from the stored facts to
+   the fresh, under its current columns, and stores them. A write to the history does step 2 for
+   the registrations it concerns.
+
+Both steps run in the one trigger of each table and event, in that order; no trigger here writes a
+table that has triggers of its own, so none sets off another.
+
+Installed by migration 0019 and checked after every `migrate`: SQLite rebuilds a table to alter
 it, which drops the table's triggers, so a later migration of Registration would silently stop
 the counting there. `ensure_installed` puts them back and recounts.
 """
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db import connection as default_connection
 from django.db import connections, transaction
 
 REGISTRATION = "models_registry_registration"
+EVENT = "models_registry_registrationevent"
 AREA = "models_registry_adminarea"
 AREA_SUMMARY = "models_registry_registrationsummary"
 UNIT_SUMMARY = "models_registry_unityearsummary"
+DAY_SUMMARY = "models_registry_registrationdaysummary"
+FACTS = "models_registry_registrationfacts"
 AREA_FIGURES = ("participants", "beneficiaries", "money_mobilised", "land_donated_m2", "work_days", "houses",
                 "households_out_of_poverty")
 FIELDS = ("economy", "culture_society", "defence_security", "political_system")
@@ -19,12 +45,13 @@ def _flag(condition):
     return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
 
 
-# (table, key columns, [(value column, expression over a registration row "r")])
+# (table, key columns, [(value column, expression over a registration row "r" with its facts)])
 SUMMARIES = (
     (
         AREA_SUMMARY,
         ("area_id", "year", "status", "field", "level", "exemplar_kind", "unit_kind_id", "outcome", "is_new"),
-        [("registrations", "1"), ("replicated", _flag("r.replicates_id IS NOT NULL"))]
+        [("registrations", "1"), ("replicated", _flag("r.replicates_id IS NOT NULL")),
+         ("carried", _flag("r.carried")), ("carried_published", _flag("r.carried_published"))]
         + [(name, f"r.{name}") for name in AREA_FIGURES],
     ),
     (
@@ -35,13 +62,27 @@ SUMMARIES = (
         + [(f"field_{value}", _flag(f"r.field = '{value}'")) for value in FIELDS]
         + [("participants", "r.participants"), ("money_mobilised", "r.money_mobilised")],
     ),
+    (
+        DAY_SUMMARY,
+        ("area_id", "year", "basis", "since", "status", "field", "level", "exemplar_kind", "is_new"),
+        [("registrations", "1"), ("replicated", _flag("r.replicates_id IS NOT NULL"))],
+    ),
 )
-# A change to any other column (texts, the version counter, dates) leaves every total as it was.
+# A change to any other column (texts, the version counter) leaves every total as it was.
 TRACKED = sorted({"unit_id", "area_id", "year", "status", "field", "level", "exemplar_kind", "unit_kind_id", "outcome",
                   "is_new", "replicates_id", *AREA_FIGURES})
+FACT_COLUMNS = ("carried", "carried_published", "counted_since", "published_since")
+# What a registration's facts are computed from: its own year and start date, and of the models
+# continuing it, their link, year and status.
+OWN_INPUTS = ("year", "start_date")
+LINK_INPUTS = ("continues_id", "year", "status")
+# The columns of a row source (each with a `sign`): a registration with its facts.
+ROW = ("id", *TRACKED, *FACT_COLUMNS)
+# The day summary's rows: a registration once for each basis it counts by, with the day it counts from.
+DAY_ROW = (*TRACKED, "basis", "since")
 # The area summary counts each registration in its commune and in every area containing it, old
 # and new (AdminArea.MEMBER_COLUMNS): a province's figures are its own few cells, not a sum over
-# its communes'. The unit summary keeps the registration's own area.
+# its communes'. So does the day summary. The unit summary keeps the registration's own area.
 ANCESTORS = ("current_commune_id", "district_id", "province_id", "current_province_id")
 ANCESTOR_ROWS = " UNION ".join(
     ["SELECT id AS member, id AS area FROM " + AREA]
@@ -49,28 +90,120 @@ ANCESTOR_ROWS = " UNION ".join(
 )
 
 
-def _in_every_area(source, row=None):
+def _listed(values):
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _columns(alias, columns):
+    return ", ".join(f"{alias}.{column}" for column in columns)
+
+
+def _in_every_area(source, columns, area_of=None):
     """`source` with each row repeated for every area containing its own (`area_id` replaced).
-    `row` ("NEW"/"OLD" in an SQLite row trigger) narrows the area tree to that row's area."""
-    others = ", ".join(f"r.{column}" for column in TRACKED if column != "area_id")
-    if row is None:
+    `area_of` (an SQLite row trigger's, all of whose rows lie in one area) narrows the area tree
+    to that area."""
+    others = _columns("r", [column for column in columns if column != "area_id"])
+    if area_of is None:
         areas = f"JOIN ({ANCESTOR_ROWS}) x ON x.member = r.area_id"
     else:
-        own = " UNION ".join([f"SELECT id AS area FROM {AREA} WHERE id = {row}.area_id"]
-                             + [f"SELECT {column} FROM {AREA} WHERE id = {row}.area_id" for column in ANCESTORS])
+        own = " UNION ".join([f"SELECT id AS area FROM {AREA} WHERE id = {area_of}"]
+                             + [f"SELECT {column} FROM {AREA} WHERE id = {area_of}" for column in ANCESTORS])
         areas = f"JOIN ({own}) x ON x.area IS NOT NULL"
     return f"SELECT r.sign, x.area AS area_id, {others} FROM ({source}) r {areas}"
 
 
-def _expand_pg(source):
-    others = ", ".join(f"r.{column}" for column in TRACKED if column != "area_id")
+def _expand_pg(source, columns):
+    others = _columns("r", [column for column in columns if column != "area_id"])
     members = ", ".join(["(a.id)", *(f"(a.{column})" for column in ANCESTORS)])
     return (f"SELECT r.sign, x.area AS area_id, {others} FROM ({source}) r JOIN {AREA} a ON a.id = r.area_id "
             f"CROSS JOIN LATERAL (SELECT DISTINCT v.area FROM (VALUES {members}) v(area) WHERE v.area IS NOT NULL) x")
 
 
-def _source(table, source, expand):
-    return expand(source) if table == AREA_SUMMARY else source
+def _by_basis(rows):
+    """The day summary's rows of `rows`: each once for every basis its status counts by."""
+    from .models import PUBLISHED_STATUSES, Basis
+    from .services.reports import COUNTED_STATUSES
+
+    columns = _columns("r", TRACKED)
+    return " UNION ALL ".join(
+        f"SELECT r.sign, {columns}, '{basis}' AS basis, r.{since} AS since FROM ({rows}) r "
+        f"WHERE r.{since} IS NOT NULL AND r.status IN ({_listed(statuses)})"
+        for basis, statuses, since in ((Basis.COUNTED, COUNTED_STATUSES, "counted_since"),
+                                       (Basis.PUBLISHED, PUBLISHED_STATUSES, "published_since"))
+    )
+
+
+def _cells(table, rows, expand):
+    """The rows `table` counts, from `rows` (of the ROW columns)."""
+    if table == AREA_SUMMARY:
+        return expand(rows, ROW)
+    if table == DAY_SUMMARY:
+        return expand(_by_basis(rows), DAY_ROW)
+    return rows
+
+
+# Dates in SQL: the portal's day of a moment, 1 January of a year, the later and earlier of two.
+def _local_day(vendor, moment):
+    if vendor == "postgresql":
+        return f"(({moment}) AT TIME ZONE '{settings.TIME_ZONE}')::date"
+    # SQLite keeps moments in UTC and knows no time zones: the zone's offset (Vietnam's has been
+    # the same since 1975).
+    offset = datetime.datetime.now(zoneinfo.ZoneInfo(settings.TIME_ZONE)).utcoffset()
+    return f"date({moment}, '{int(offset.total_seconds() // 60):+d} minutes')"
+
+
+def _new_year(vendor, year):
+    return f"make_date({year}, 1, 1)" if vendor == "postgresql" else f"printf('%04d-01-01', {year})"
+
+
+def _later(vendor, first, second):
+    return f"{'GREATEST' if vendor == 'postgresql' else 'max'}({first}, {second})"
+
+
+def _earlier(vendor, first, second):
+    return f"{'LEAST' if vendor == 'postgresql' else 'min'}({first}, {second})"
+
+
+def _fresh(source, vendor):
+    """`source` (rows of the registration table, each with a `sign`) as ROW rows, its facts
+    computed afresh from the other registrations and the history."""
+    from .models import BASIS_ACTIONS, PUBLISHED_STATUSES, Basis
+    from .services.reports import COUNTED_STATUSES
+
+    def continued(statuses):
+        return (f"EXISTS (SELECT 1 FROM {REGISTRATION} s WHERE s.continues_id = r.id AND s.year = r.year + 1 "
+                f"AND s.status IN ({_listed(statuses)}))")
+
+    def first_day(basis):
+        return (f"(SELECT {_local_day(vendor, 'min(e.at)')} FROM {EVENT} e WHERE e.registration_id = r.id "
+                f"AND e.action IN ({_listed(BASIS_ACTIONS[basis])}))")
+
+    def since(first):
+        # The day of its first such event if that fell before its year ended, else its start date.
+        year_start, next_year = _new_year(vendor, "x.year"), _new_year(vendor, "x.year + 1")
+        dated = _earlier(vendor, _later(vendor, f"coalesce(x.start_date, {year_start})", year_start), next_year)
+        return f"CASE WHEN {first} < {next_year} THEN {_later(vendor, first, year_start)} ELSE {dated} END"
+
+    facts = (f"SELECT r.sign, {_columns('r', ('id', *TRACKED))}, r.start_date, "
+             f"{continued(COUNTED_STATUSES)} AS carried, {continued(PUBLISHED_STATUSES)} AS carried_published, "
+             f"{first_day(Basis.COUNTED)} AS first_counted, {first_day(Basis.PUBLISHED)} AS first_published "
+             f"FROM ({source}) r")
+    return (f"SELECT x.sign, {_columns('x', ('id', *TRACKED, 'carried', 'carried_published'))}, "
+            f"{since('x.first_counted')} AS counted_since, {since('x.first_published')} AS published_since "
+            f"FROM ({facts}) x")
+
+
+def _stored(source):
+    """`source` (rows of the registration table, each with a `sign`) as ROW rows with their stored
+    facts (NULL for a registration that has none yet: counted as not carried, and on no day)."""
+    return (f"SELECT r.sign, {_columns('r', ('id', *TRACKED))}, {_columns('f', FACT_COLUMNS)} "
+            f"FROM ({source}) r LEFT JOIN {FACTS} f ON f.registration_id = r.id")
+
+
+def _source(table, source, expand, vendor=None):
+    """The rows `table` counts from `source` (rows of the registration table, each with a `sign`),
+    their facts computed afresh: a fresh count (the bench's check) is `_grouped` over it."""
+    return _cells(table, _fresh(source, vendor or default_connection.vendor), expand)
 
 
 def _grouped(table, keys, values, source):
@@ -91,6 +224,8 @@ def _upsert_pg(table, keys, values, source):
 
 
 def _prune(table, keys, source):
+    if table == DAY_SUMMARY:  # its emptied cells are found by their own index
+        return f"DELETE FROM {DAY_SUMMARY} WHERE registrations = 0;"
     keys_sql = ", ".join(keys)
     return (f"DELETE FROM {table} WHERE registrations = 0 AND ({keys_sql}) IN "
             f"(SELECT {', '.join(f'r.{key}' for key in keys)} FROM ({source}) r);")
@@ -103,13 +238,68 @@ def _upsert_sqlite(table, keys, values, source):
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates};")
 
 
+def _differs(fresh, stored):
+    """SQL: the facts of `fresh` differ from those of `stored` (a FACTS row, NULL if none)."""
+    return f"({_columns(fresh, FACT_COLUMNS)}) IS DISTINCT FROM ({_columns(stored, FACT_COLUMNS)})"
+
+
+def _store_facts(source, conflict):
+    columns = ", ".join(("registration_id", *FACT_COLUMNS))
+    updates = ", ".join(f"{column} = {conflict}.{column}" for column in FACT_COLUMNS)
+    return (f"INSERT INTO {FACTS} ({columns}) SELECT {_columns('c', ('id', *FACT_COLUMNS))} FROM ({source}) c "
+            f"WHERE true ON CONFLICT (registration_id) DO UPDATE SET {updates};")
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+def _changed_pg(columns):
+    """The rows of the update whose `columns` changed, as (o, n) pairs of its transition tables."""
+    return (f"FROM new_rows n JOIN old_rows o ON o.id = n.id "
+            f"WHERE ({_columns('n', columns)}) IS DISTINCT FROM ({_columns('o', columns)})")
+
+
 PG_SOURCES = {
     "insert": "SELECT 1 AS sign, * FROM new_rows",
     "delete": "SELECT -1 AS sign, * FROM old_rows",
-    "update": "SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows",
+    # Only the rows whose counted columns changed: the others would add what they take away.
+    "update": f"SELECT 1 AS sign, n.* {_changed_pg(TRACKED)} UNION ALL SELECT -1 AS sign, o.* {_changed_pg(TRACKED)}",
 }
+PG_REMOVED = {"delete": "SELECT -1 AS sign, * FROM old_rows", "update": f"SELECT -1 AS sign, o.* {_changed_pg(TRACKED)}"}
 PG_REFERENCING = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows",
                   "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
+# The registrations whose facts a statement may have changed (step 2).
+PG_AFFECTED = {
+    "insert": "SELECT id FROM new_rows UNION SELECT continues_id FROM new_rows",
+    "delete": "SELECT continues_id FROM old_rows",
+    "update": f"SELECT n.id {_changed_pg(OWN_INPUTS)} UNION SELECT n.continues_id {_changed_pg(LINK_INPUTS)} "
+              f"UNION SELECT o.continues_id {_changed_pg(LINK_INPUTS)}",
+}
+
+
+def _refresh_pg(affected):
+    """Step 2 for the registrations `affected` (a SELECT of ids) names: one statement that moves the
+    cells of those whose facts changed and stores their facts, then the emptied day cells' removal."""
+    fresh = _fresh(f"SELECT 1 AS sign, * FROM {REGISTRATION} WHERE id IN ({affected})", "postgresql")
+    stored_columns = ", ".join(f"f.{column} AS stored_{column}" for column in FACT_COLUMNS)
+    moves = (f"SELECT {', '.join(('sign', *ROW[:-len(FACT_COLUMNS)], *FACT_COLUMNS))} FROM changed UNION ALL "
+             f"SELECT -1, {', '.join((*ROW[:-len(FACT_COLUMNS)], *(f'stored_{column}' for column in FACT_COLUMNS)))} "
+             f"FROM changed")
+    writes = [
+        f"{name} AS ({_upsert_pg(table, keys, values, _cells(table, 'SELECT * FROM moves', _expand_pg)).rstrip(';')})"
+        for name, (table, keys, values) in (("areas", SUMMARIES[0]), ("days", SUMMARIES[2]))
+    ]
+    return [
+        f"WITH fresh AS MATERIALIZED ({fresh}), "
+        f"changed AS MATERIALIZED (SELECT x.*, {stored_columns} FROM fresh x LEFT JOIN {FACTS} f "
+        f"ON f.registration_id = x.id WHERE {_differs('x', 'f')}), "
+        f"moves AS ({moves}), {', '.join(writes)} "
+        + _store_facts("SELECT * FROM changed", "EXCLUDED"),
+        _prune(DAY_SUMMARY, (), ""),
+    ]
+
+
+def _pg_function(name, body):
+    return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {' '.join(body)} RETURN NULL; END $$;"
 
 
 def postgresql_forwards():
@@ -117,28 +307,34 @@ def postgresql_forwards():
     for event, source in PG_SOURCES.items():
         body = []
         for table, keys, values in SUMMARIES:
-            body.append(_upsert_pg(table, keys, values, _source(table, source, _expand_pg)))
-            if event != "insert":
-                body.append(_prune(table, keys, _source(table, "SELECT -1 AS sign, * FROM old_rows", _expand_pg)))
-        statements.append(
-            f"CREATE FUNCTION registration_summaries_{event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            + " ".join(body) + " RETURN NULL; END $$;"
-        )
+            body.append(_upsert_pg(table, keys, values, _cells(table, _stored(source), _expand_pg)))
+            if event in PG_REMOVED:
+                body.append(_prune(table, keys, _cells(table, _stored(PG_REMOVED[event]), _expand_pg)))
+        if event == "delete":
+            body.append(f"DELETE FROM {FACTS} WHERE registration_id IN (SELECT id FROM old_rows);")
+        body += _refresh_pg(PG_AFFECTED[event])
+        statements.append(_pg_function(f"registration_summaries_{event}", body))
         statements.append(
             f"CREATE TRIGGER registration_summaries_{event} AFTER {event.upper()} ON {REGISTRATION} "
             f"REFERENCING {PG_REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION registration_summaries_{event}();"
         )
-    statements.append(
-        f"CREATE FUNCTION registration_summaries_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    statements.append(_pg_function("registration_summaries_truncate", [
         # DELETE, not TRUNCATE: a TRUNCATE naming the summaries too (Django's flush) still holds them
         # when this fires, and PostgreSQL refuses to truncate a table in use.
-        f"DELETE FROM {AREA_SUMMARY}; DELETE FROM {UNIT_SUMMARY}; RETURN NULL; END $$;"
-    )
+        *(f"DELETE FROM {table};" for table in (AREA_SUMMARY, UNIT_SUMMARY, DAY_SUMMARY, FACTS)),
+    ]))
     statements.append(
         f"CREATE TRIGGER registration_summaries_truncate AFTER TRUNCATE ON {REGISTRATION} "
         "FOR EACH STATEMENT EXECUTE FUNCTION registration_summaries_truncate();"
     )
-    # An area moved in the tree (rare: the mapping of old communes to new) recounts the area summary.
+    for event, affected in _pg_history_affected().items():
+        statements.append(_pg_function(f"registration_summaries_history_{event}", _refresh_pg(affected)))
+        referencing = f"REFERENCING {PG_REFERENCING[event]} " if event in PG_REFERENCING else ""
+        statements.append(
+            f"CREATE TRIGGER registration_summaries_history_{event} AFTER {event.upper()} ON {EVENT} {referencing}"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION registration_summaries_history_{event}();"
+        )
+    # An area moved in the tree (rare: the mapping of old communes to new) recounts the area summaries.
     moved = " OR ".join(f"o.{column} IS DISTINCT FROM n.{column}" for column in ANCESTORS)
     statements.append(
         "CREATE FUNCTION registration_summaries_areas() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
@@ -152,69 +348,167 @@ def postgresql_forwards():
     return statements
 
 
+def _history_actions():
+    from .models import BASIS_ACTIONS
+
+    return _listed(sorted({action for actions in BASIS_ACTIONS.values() for action in actions}))
+
+
+def _pg_history_affected():
+    """The registrations whose history a statement changed in what dates them (step 2)."""
+    actions = _history_actions()
+    moved = ("registration_id", "action", "at")
+    changed = f"{_changed_pg(moved)} AND (o.action IN ({actions}) OR n.action IN ({actions}))"
+    return {
+        "insert": f"SELECT registration_id FROM new_rows WHERE action IN ({actions})",
+        "delete": f"SELECT registration_id FROM old_rows WHERE action IN ({actions})",
+        "update": f"SELECT o.registration_id {changed} UNION SELECT n.registration_id {changed}",
+        "truncate": f"SELECT id FROM {REGISTRATION}",
+    }
+
+
 def _recount_areas():
-    table, keys, values = SUMMARIES[0]
-    columns = ", ".join([*keys, *(name for name, _ in values)])
-    source = _in_every_area(f"SELECT 1 AS sign, * FROM {REGISTRATION}")
-    return [f"DELETE FROM {table};", f"INSERT INTO {table} ({columns}) {_grouped(table, keys, values, source)};"]
+    statements = []
+    for table, keys, values in (SUMMARIES[0], SUMMARIES[2]):
+        columns = ", ".join([*keys, *(name for name, _ in values)])
+        source = _cells(table, _stored(f"SELECT 1 AS sign, * FROM {REGISTRATION}"), _in_every_area)
+        statements += [f"DELETE FROM {table};", f"INSERT INTO {table} ({columns}) {_grouped(table, keys, values, source)};"]
+    return statements
+
+
+PG_FUNCTIONS = [*(f"registration_summaries_{event}" for event in (*PG_SOURCES, "truncate", "areas")),
+                *(f"registration_summaries_history_{event}" for event in ("insert", "delete", "update", "truncate"))]
 
 
 def postgresql_backwards():
     statements = [f"DROP TRIGGER IF EXISTS registration_summaries_{event} ON {REGISTRATION};"
                   for event in (*PG_SOURCES, "truncate")]
     statements.append(f"DROP TRIGGER IF EXISTS registration_summaries_areas ON {AREA};")
-    return statements + [f"DROP FUNCTION IF EXISTS registration_summaries_{event}();"
-                         for event in (*PG_SOURCES, "truncate", "areas")]
+    statements += [f"DROP TRIGGER IF EXISTS registration_summaries_history_{event} ON {EVENT};"
+                   for event in ("insert", "delete", "update", "truncate")]
+    return statements + [f"DROP FUNCTION IF EXISTS {name}();" for name in PG_FUNCTIONS]
 
+
+# SQLite -------------------------------------------------------------------------------------------
 
 def _sqlite_row(row, sign):
-    return f"SELECT {sign} AS sign, " + ", ".join(f"{row}.{column} AS {column}" for column in TRACKED)
+    return f"SELECT {sign} AS sign, " + ", ".join(f"{row}.{column} AS {column}" for column in ("id", *TRACKED))
 
 
-def _sqlite_expand(row):
-    return lambda source: _in_every_area(source, row)
+def _sqlite_expand(area_of):
+    return lambda source, columns: _in_every_area(source, columns, area_of)
 
 
-def sqlite_forwards():
-    # SQLite has row triggers only: the new row's cells up, the old row's down.
-    add, remove = [], []
-    for table, keys, values in SUMMARIES:
-        add.append(_upsert_sqlite(table, keys, values, _source(table, _sqlite_row("NEW", 1), _sqlite_expand("NEW"))))
-        old = _source(table, _sqlite_row("OLD", -1), _sqlite_expand("OLD"))
-        remove.append(_upsert_sqlite(table, keys, values, old))
-        remove.append(_prune(table, keys, old))
-    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in TRACKED)
-    moved = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in ANCESTORS)
+def _refresh_sqlite(registration):
+    """Step 2 for the one registration whose id is the SQL `registration` (NULL: none)."""
+    fresh = _fresh(f"SELECT 1 AS sign, * FROM {REGISTRATION} WHERE id = {registration}", "sqlite")
+    changed = f"{_differs('x', 'f')}"
+    joined = f"FROM ({fresh}) x LEFT JOIN {FACTS} f ON f.registration_id = x.id WHERE {changed}"
+    moves = (f"SELECT x.sign, {_columns('x', ROW)} {joined} UNION ALL "
+             f"SELECT -1, {_columns('x', ROW[:-len(FACT_COLUMNS)])}, {_columns('f', FACT_COLUMNS)} {joined}")
+    expand = _sqlite_expand(f"(SELECT area_id FROM {REGISTRATION} WHERE id = {registration})")
     return [
-        f"CREATE TRIGGER registration_summaries_insert AFTER INSERT ON {REGISTRATION} BEGIN {' '.join(add)} END;",
-        f"CREATE TRIGGER registration_summaries_delete AFTER DELETE ON {REGISTRATION} BEGIN {' '.join(remove)} END;",
-        f"CREATE TRIGGER registration_summaries_update AFTER UPDATE ON {REGISTRATION} WHEN {changed} "
-        f"BEGIN {' '.join(remove)} {' '.join(add)} END;",
-        f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} WHEN {moved} "
-        f"BEGIN {' '.join(_recount_areas())} END;",
+        *(_upsert_sqlite(table, keys, values, _cells(table, moves, expand)) for table, keys, values in
+          (SUMMARIES[0], SUMMARIES[2])),
+        _prune(DAY_SUMMARY, (), ""),
+        _store_facts(f"SELECT x.* {joined}", "excluded"),
     ]
 
 
+def sqlite_forwards():
+    # SQLite has row triggers only: the new row's cells up, the old row's down, then step 2.
+    add, remove = [], []
+    for table, keys, values in SUMMARIES:
+        add.append(_upsert_sqlite(table, keys, values, _cells(table, _stored(_sqlite_row("NEW", 1)),
+                                                              _sqlite_expand("NEW.area_id"))))
+        old = _cells(table, _stored(_sqlite_row("OLD", -1)), _sqlite_expand("OLD.area_id"))
+        remove.append(_upsert_sqlite(table, keys, values, old))
+        remove.append(_prune(table, keys, old))
+    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}"
+                          for column in sorted({*TRACKED, *OWN_INPUTS, *LINK_INPUTS}))
+    moved = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in ANCESTORS)
+    refreshed = {
+        "insert": [*_refresh_sqlite("NEW.id"), *_refresh_sqlite("NEW.continues_id")],
+        "delete": [f"DELETE FROM {FACTS} WHERE registration_id = OLD.id;", *_refresh_sqlite("OLD.continues_id")],
+        "update": [*_refresh_sqlite("NEW.id"), *_refresh_sqlite("OLD.continues_id"),
+                   *_refresh_sqlite("NEW.continues_id")],
+    }
+    actions = _history_actions()
+    history_moved = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in ("registration_id", "action", "at"))
+    return [
+        f"CREATE TRIGGER registration_summaries_insert AFTER INSERT ON {REGISTRATION} "
+        f"BEGIN {' '.join(add + refreshed['insert'])} END;",
+        f"CREATE TRIGGER registration_summaries_delete AFTER DELETE ON {REGISTRATION} "
+        f"BEGIN {' '.join(remove + refreshed['delete'])} END;",
+        f"CREATE TRIGGER registration_summaries_update AFTER UPDATE ON {REGISTRATION} WHEN {changed} "
+        f"BEGIN {' '.join(remove + add + refreshed['update'])} END;",
+        f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} WHEN {moved} "
+        f"BEGIN {' '.join(_recount_areas())} END;",
+        f"CREATE TRIGGER registration_summaries_history_insert AFTER INSERT ON {EVENT} "
+        f"WHEN NEW.action IN ({actions}) BEGIN {' '.join(_refresh_sqlite('NEW.registration_id'))} END;",
+        f"CREATE TRIGGER registration_summaries_history_delete AFTER DELETE ON {EVENT} "
+        f"WHEN OLD.action IN ({actions}) BEGIN {' '.join(_refresh_sqlite('OLD.registration_id'))} END;",
+        f"CREATE TRIGGER registration_summaries_history_update AFTER UPDATE ON {EVENT} "
+        f"WHEN (OLD.action IN ({actions}) OR NEW.action IN ({actions})) AND ({history_moved}) "
+        f"BEGIN {' '.join(_refresh_sqlite('OLD.registration_id') + _refresh_sqlite('NEW.registration_id'))} END;",
+    ]
+
+
+SQLITE_TRIGGERS = [*(f"registration_summaries_{event}" for event in ("insert", "delete", "update", "areas")),
+                   *(f"registration_summaries_history_{event}" for event in ("insert", "delete", "update"))]
+
+
 def sqlite_backwards():
-    return [f"DROP TRIGGER IF EXISTS registration_summaries_{event};"
-            for event in ("insert", "delete", "update", "areas")]
+    return [f"DROP TRIGGER IF EXISTS {name};" for name in SQLITE_TRIGGERS]
 
 
-def fill_statements():
-    """The summaries of the registrations already there."""
-    statements = []
+# Both ---------------------------------------------------------------------------------------------
+
+def fill_statements(vendor):
+    """The facts and summaries of the registrations already there."""
+    columns = ", ".join(("registration_id", *FACT_COLUMNS))
+    statements = [f"DELETE FROM {FACTS};",
+                  f"INSERT INTO {FACTS} ({columns}) SELECT {_columns('c', ('id', *FACT_COLUMNS))} "
+                  f"FROM ({_fresh(f'SELECT 1 AS sign, * FROM {REGISTRATION}', vendor)}) c;"]
     for table, keys, values in SUMMARIES:
         columns = ", ".join([*keys, *(name for name, _ in values)])
-        source = _source(table, f"SELECT 1 AS sign, * FROM {REGISTRATION}", _in_every_area)
+        source = _cells(table, _stored(f"SELECT 1 AS sign, * FROM {REGISTRATION}"), _in_every_area)
         statements.append(f"DELETE FROM {table};")
         statements.append(f"INSERT INTO {table} ({columns}) {_grouped(table, keys, values, source)};")
     return statements
 
 
+def mismatches(using="default"):
+    """How many rows of the summaries and of the facts and of a fresh count of the registrations
+    and their history have no equal on the other side (0: exact)."""
+    connection = connections[using]
+    fresh_facts = (f"SELECT {_columns('c', ('id', *FACT_COLUMNS))} "
+                   f"FROM ({_fresh(f'SELECT 1 AS sign, * FROM {REGISTRATION}', connection.vendor)}) c")
+    pairs = [(fresh_facts, f"SELECT {', '.join(('registration_id', *FACT_COLUMNS))} FROM {FACTS}")]
+    for table, keys, values in SUMMARIES:
+        source = _source(table, f"SELECT 1 AS sign, * FROM {REGISTRATION}", _in_every_area, connection.vendor)
+        fresh = _grouped(table, keys, values, source).rsplit(" ORDER BY", 1)[0]
+        pairs.append((fresh, f"SELECT {', '.join([*keys, *(name for name, _ in values)])} FROM {table}"))
+    count = 0
+    with connection.cursor() as cursor:
+        for fresh, stored in pairs:
+            for first, second in ((fresh, stored), (stored, fresh)):
+                cursor.execute(f"SELECT count(*) FROM (SELECT * FROM ({first}) a EXCEPT SELECT * FROM ({second}) b) d")
+                count += cursor.fetchone()[0]
+    return count
+
+
 FORWARDS = {"postgresql": postgresql_forwards, "sqlite": sqlite_forwards}
 BACKWARDS = {"postgresql": postgresql_backwards, "sqlite": sqlite_backwards}
-TRIGGER_NAMES = {"postgresql": [f"registration_summaries_{event}" for event in (*PG_SOURCES, "truncate", "areas")],
-                 "sqlite": [f"registration_summaries_{event}" for event in ("insert", "delete", "update", "areas")]}
+TRIGGERS = {  # trigger → its table
+    "postgresql": {**{f"registration_summaries_{event}": REGISTRATION for event in (*PG_SOURCES, "truncate")},
+                   "registration_summaries_areas": AREA,
+                   **{f"registration_summaries_history_{event}": EVENT
+                      for event in ("insert", "delete", "update", "truncate")}},
+    "sqlite": {name: AREA if name.endswith("_areas") else EVENT if "_history_" in name else REGISTRATION
+               for name in SQLITE_TRIGGERS},
+}
+TABLES = (AREA_SUMMARY, UNIT_SUMMARY, DAY_SUMMARY, FACTS)
 
 
 def install(connection):
@@ -222,37 +516,43 @@ def install(connection):
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in BACKWARDS[connection.vendor]():
             cursor.execute(statement)
-        for statement in [*FORWARDS[connection.vendor](), *fill_statements()]:
+        for statement in [*FORWARDS[connection.vendor](), *fill_statements(connection.vendor)]:
             cursor.execute(statement)
 
 
 def installed(connection):
+    triggers = TRIGGERS[connection.vendor]
+    tables = sorted(set(triggers.values()))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid IN (%s::regclass, %s::regclass)",
-                           [REGISTRATION, AREA])
+            placeholders = ", ".join(["%s::regclass"] * len(tables))
+            cursor.execute(f"SELECT tgname FROM pg_trigger WHERE tgrelid IN ({placeholders})", tables)
         else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s, %s)",
-                           [REGISTRATION, AREA])
-        return {row[0] for row in cursor.fetchall()} >= set(TRIGGER_NAMES[connection.vendor])
+            placeholders = ", ".join(["%s"] * len(tables))
+            cursor.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({placeholders})",
+                           tables)
+        return {row[0] for row in cursor.fetchall()} >= set(triggers)
+
+
+def _ready(connection):
+    """Whether the summaries' tables are all there: before migration 0019, some are not."""
+    return set(TABLES) <= set(connection.introspection.table_names())
 
 
 def ensure_installed(using="default", **_signal_arguments):
     connection = connections[using]
-    if connection.vendor not in FORWARDS:
-        return
-    tables = connection.introspection.table_names()
-    if AREA_SUMMARY in tables and UNIT_SUMMARY in tables and not installed(connection):
+    if connection.vendor in FORWARDS and _ready(connection) and not installed(connection):
         install(connection)
 
 
 def migrate_forwards(apps, schema_editor):
-    install(schema_editor.connection)
+    # Migration 0015 runs this too, before 0019 has made the tables that finish the summaries:
+    # then it leaves the installing to 0019.
+    if _ready(schema_editor.connection):
+        install(schema_editor.connection)
 
 
 def migrate_backwards(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         for statement in BACKWARDS[schema_editor.connection.vendor]():
             cursor.execute(statement)
-
-

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from models_registry.models import Action, RegistrationEvent, Status, Unit
+from models_registry.models import Action, Registration, RegistrationEvent, Status, Unit
 from models_registry.services.reports import PUBLISHED_Q, Period, Summaries, build_report
 
 from .factories import make_commune, make_leader, make_province, make_registration, make_unit
@@ -19,13 +19,16 @@ pytestmark = pytest.mark.django_db
 MID_YEAR = datetime.date(2026, 6, 30)
 
 
-def dated(unit, year, on, action=Action.SUBMITTED, status=Status.SUBMITTED, **extra):
-    """A registration whose history says it began to count on the day `on`."""
+def dated(unit, year, on, action=Action.SUBMITTED, status=Status.SUBMITTED, at=datetime.time(9), **extra):
+    """A registration whose history says it began to count on the day `on` (at `at`, the portal's time)."""
     registration = make_registration(unit, year=year, status=status, **extra)
     event = RegistrationEvent.objects.create(registration=registration, action=action, to_status=status)
-    at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
-    RegistrationEvent.objects.filter(pk=event.pk).update(at=at)
+    RegistrationEvent.objects.filter(pk=event.pk).update(at=moment(on, at))
     return registration
+
+
+def moment(day, at=datetime.time(9)):
+    return timezone.make_aware(datetime.datetime.combine(day, at))
 
 
 @pytest.fixture
@@ -115,3 +118,47 @@ def test_every_report_export_carries_the_time_its_figures_were_taken(client, wor
     for text in (sheet_text, csv_text):
         assert taken in text and unfinished in text and "Năm 2025 (cùng kỳ, đến 30/06/2025)" in text
     assert "lấy lúc 12:00 ngày 30/06/2026" in word and unfinished in word
+
+
+def a_unit(code):
+    return make_unit(make_commune(make_province(code=code), code=f"{code}001"))
+
+
+def compared_total(unit):
+    """Last year's total set against 2026 so far, in the unit's province."""
+    report = build_report(Summaries.everything(), Unit.objects.all(), unit.area.parent, Period(2026, 2026))
+    return report.previous_figures["total"]
+
+
+def test_a_model_sent_just_after_midnight_counts_from_that_day_in_the_portals_time(report_day):
+    report_day(MID_YEAR)
+    unit = a_unit("79")
+    dated(unit, 2025, datetime.date(2025, 6, 30), at=datetime.time(23, 30))
+    dated(unit, 2025, datetime.date(2025, 7, 1), at=datetime.time(0, 30))  # still 30 June by the clock of UTC
+    assert compared_total(unit) == 1
+
+
+def test_the_comparison_follows_the_history_as_it_is_added_redated_and_removed(report_day):
+    report_day(MID_YEAR)
+    unit = a_unit("80")
+    model = make_registration(unit, year=2025, status=Status.SUBMITTED)
+    assert compared_total(unit) == 1  # its history says nothing of 2025, and it has no start date
+    event = RegistrationEvent.objects.create(registration=model, action=Action.SUBMITTED, to_status=Status.SUBMITTED)
+    RegistrationEvent.objects.filter(pk=event.pk).update(at=moment(datetime.date(2025, 9, 1)))
+    assert compared_total(unit) == 0
+    RegistrationEvent.objects.filter(pk=event.pk).update(at=moment(datetime.date(2025, 3, 1)))
+    assert compared_total(unit) == 1
+    event.delete()
+    Registration.objects.filter(pk=model.pk).update(start_date=datetime.date(2025, 8, 1))
+    assert compared_total(unit) == 0
+
+
+def test_a_period_of_years_is_compared_with_its_last_year_on_the_same_day_and_the_others_whole(report_day):
+    report_day(MID_YEAR)
+    unit = a_unit("81")
+    dated(unit, 2019, datetime.date(2019, 11, 1))
+    for day in (datetime.date(2021, 3, 1), datetime.date(2021, 9, 1)):
+        dated(unit, 2021, day)
+    r = build_report(Summaries.everything(), Unit.objects.all(), unit.area.parent, Period(2022, 2026))
+    assert r.previous == Period(2017, 2021) and r.taken.compared_on == datetime.date(2021, 6, 30)
+    assert r.previous_figures["total"] == 2

@@ -5,28 +5,39 @@ import re
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models_registry import summary_triggers
 from models_registry.models import (
+    BASIS_ACTIONS,
+    PUBLISHED_STATUSES,
     RESULT_FIGURES,
     AccountFate,
+    Action,
     AdminArea,
+    Basis,
     ExemplarKind,
     Field,
     Level,
     Outcome,
     Registration,
+    RegistrationDaySummary,
+    RegistrationEvent,
+    RegistrationFacts,
     RegistrationSummary,
     Status,
     Structure,
+    Unit,
     UnitYearSummary,
 )
-from models_registry.services import lineage
+from models_registry.services import as_of, lineage
+from models_registry.services.audit import event_fields
 from models_registry.services.errors import NotNow
 from models_registry.services.imports.writing import insert_rows, plain_row
+from models_registry.services.reports import COUNTED_Q, COUNTED_STATUSES, PUBLISHED_Q, Period, Summaries, build_report
 from tests.factories import make_commune, make_district, make_kind, make_province, make_registration, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,26 +46,94 @@ AREA_KEYS = ("area", "year", "status", "field", "level", "exemplar_kind", "unit_
 UNIT_KEYS = ("unit", "area", "year", "status")
 
 
-def fresh_area_counts():
-    """Counted afresh by commune, then added into every area containing it (AdminArea.containing_ids)."""
-    containing = {area.pk: area.containing_ids() for area in AdminArea.objects.all()}
+def containing_areas():
+    return {area.pk: area.containing_ids() for area in AdminArea.objects.all()}
+
+
+def _added(counts, key, values):
+    counts[key] = tuple(a + b for a, b in zip(counts.get(key, (0,) * len(values)), values, strict=True))
+
+
+BASIS_STATUSES = {Basis.COUNTED: COUNTED_STATUSES, Basis.PUBLISHED: PUBLISHED_STATUSES}
+
+
+def _since(registration, first):
+    """The day a registration counts from, as RegistrationDaySummary tells it: that of its first
+    event of the basis, if before its year ended; else its start date, within its year's bounds."""
+    year_start, next_year = datetime.date(registration["year"], 1, 1), datetime.date(registration["year"] + 1, 1, 1)
+    if first is not None and timezone.localdate(first) < next_year:
+        return max(timezone.localdate(first), year_start)
+    return min(max(registration["start_date"] or year_start, year_start), next_year)
+
+
+def fresh_facts():
+    """{registration id: (carried, carried published, counted since, published since)} afresh."""
+    registrations = list(Registration.objects.values("pk", "year", "status", "continues", "start_date"))
+    successors = [(row["continues"], row["year"], row["status"]) for row in registrations if row["continues"]]
+    firsts = {}
+    for registration, action, at in RegistrationEvent.objects.values_list("registration", "action", "at"):
+        for basis, actions in BASIS_ACTIONS.items():
+            if action in actions:
+                firsts[registration, basis] = min(firsts.get((registration, basis), at), at)
+
+    def continued(row, statuses):
+        return any(pk == row["pk"] and year == row["year"] + 1 and status in statuses
+                   for pk, year, status in successors)
+
+    return {row["pk"]: (continued(row, COUNTED_STATUSES), continued(row, PUBLISHED_STATUSES),
+                        _since(row, firsts.get((row["pk"], Basis.COUNTED))),
+                        _since(row, firsts.get((row["pk"], Basis.PUBLISHED))))
+            for row in registrations}
+
+
+def stored_facts():
+    return {row[0]: row[1:] for row in RegistrationFacts.objects.values_list(
+        "registration", "carried", "carried_published", "counted_since", "published_since")}
+
+
+AREA_VALUES = ("registrations", "replicated", "carried", "carried_published", *RESULT_FIGURES)
+
+
+def fresh_area_counts(facts):
+    """Counted afresh by registration, then added into every area containing it (AdminArea.containing_ids)."""
+    containing = containing_areas()
     counts = {}
-    for row in Registration.objects.order_by().values(*AREA_KEYS).annotate(
-        n=Count("pk"), replicated=Count("pk", filter=Q(replicates__isnull=False)),
-        **{f: Sum(f) for f in RESULT_FIGURES},
-    ):
-        values = (row["n"], row["replicated"], *(row[f] for f in RESULT_FIGURES))
+    for row in Registration.objects.values("pk", *AREA_KEYS, "replicates", *RESULT_FIGURES):
+        carried, carried_published = facts[row["pk"]][:2]
+        values = (1, int(row["replicates"] is not None), int(carried), int(carried_published),
+                  *(row[f] for f in RESULT_FIGURES))
         for area in containing[row["area"]]:
-            key = (area, *(row[k] for k in AREA_KEYS[1:]))
-            counts[key] = tuple(a + b for a, b in zip(counts.get(key, (0,) * len(values)), values, strict=True))
+            _added(counts, (area, *(row[k] for k in AREA_KEYS[1:])), values)
     return counts
 
 
 def summary_area_counts():
     return {
-        tuple(row[k] for k in AREA_KEYS): (row["registrations"], row["replicated"], *(row[f] for f in RESULT_FIGURES))
-        for row in RegistrationSummary.objects.values(*AREA_KEYS, "registrations", "replicated", *RESULT_FIGURES)
+        tuple(row[k] for k in AREA_KEYS): tuple(row[k] for k in AREA_VALUES)
+        for row in RegistrationSummary.objects.values(*AREA_KEYS, *AREA_VALUES)
     }
+
+
+DAY_KEYS = ("area", "year", "basis", "since", "status", "field", "level", "exemplar_kind", "is_new")
+
+
+def fresh_day_counts(facts):
+    containing = containing_areas()
+    counts = {}
+    for row in Registration.objects.values("pk", "area", "year", "status", "field", "level", "exemplar_kind",
+                                           "is_new", "replicates"):
+        for basis, since in ((Basis.COUNTED, facts[row["pk"]][2]), (Basis.PUBLISHED, facts[row["pk"]][3])):
+            if row["status"] in BASIS_STATUSES[basis]:
+                for area in containing[row["area"]]:
+                    key = (area, row["year"], basis, since, row["status"], row["field"], row["level"],
+                           row["exemplar_kind"], row["is_new"])
+                    _added(counts, key, (1, int(row["replicates"] is not None)))
+    return counts
+
+
+def summary_day_counts():
+    return {tuple(row[k] for k in DAY_KEYS): (row["registrations"], row["replicated"])
+            for row in RegistrationDaySummary.objects.values(*DAY_KEYS, "registrations", "replicated")}
 
 
 UNIT_VALUES = {
@@ -84,8 +163,54 @@ def summary_unit_counts():
 
 
 def assert_exact():
-    assert summary_area_counts() == fresh_area_counts()
+    facts = fresh_facts()
+    assert stored_facts() == facts
+    assert summary_area_counts() == fresh_area_counts(facts)
     assert summary_unit_counts() == fresh_unit_counts()
+    assert summary_day_counts() == fresh_day_counts(facts)
+    assert summary_triggers.mismatches() == 0  # the bench's check, in SQL, agrees
+
+
+def start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def counted_by_history(day, actions):
+    """Q for the registrations of `day`'s year that counted at the end of `day`, read from the
+    history itself (the rule RegistrationDaySummary keeps by day)."""
+    events = RegistrationEvent.objects.filter(registration=OuterRef("pk"), action__in=actions)
+    by_then = events.filter(at__lt=start_of(day + datetime.timedelta(days=1)))
+    in_its_year = events.filter(at__lt=start_of(datetime.date(day.year + 1, 1, 1)))
+    return Q(Exists(by_then)) | (~Q(Exists(in_its_year)) & (Q(start_date__isnull=True) | Q(start_date__lte=day)))
+
+
+def figures_by_history(day, basis):
+    """The comparable figures of `day`'s year on `day`, counted from the registrations and their history."""
+    rows = Registration.objects.filter(year=day.year, status__in=BASIS_STATUSES[basis]).filter(
+        counted_by_history(day, BASIS_ACTIONS[basis]))
+    aggregates = {"total": Count("pk"), "new": Count("pk", filter=Q(is_new=True)),
+                  "replicated": Count("pk", filter=Q(replicates__isnull=False))}
+    for name, values, column in (("field", Field.values, "field"), ("level", Level.values, "level"),
+                                 ("exemplar", ExemplarKind.values, "exemplar_kind")):
+        for value in values:
+            aggregates[f"{name}__{value}"] = Count("pk", filter=Q(**{column: value}))
+    figures = rows.aggregate(**aggregates)
+    figures["continued"] = figures["total"] - figures["new"]
+    return figures
+
+
+CHECKED_DAYS = [datetime.date(year, month, day) for year in (2024, 2025) for month, day in ((1, 1), (6, 30), (12, 31))]
+
+
+def assert_days_agree_with_the_history(area):
+    """The day cells of `area` (holding every registration) up to each day count what had counted by then."""
+    nothing = dict.fromkeys(as_of.COMPARABLE, 0)
+    cells = RegistrationDaySummary.objects.filter(area=area)
+    for day in CHECKED_DAYS:
+        for basis in Basis:
+            figures = as_of.figures_on(cells.filter(status__in=BASIS_STATUSES[basis]), Period(day.year, day.year),
+                                       day, basis, nothing)
+            assert figures == figures_by_history(day, basis), (day, basis)
 
 
 @pytest.fixture
@@ -98,6 +223,9 @@ def world():
     return {"units": units, "communes": communes, "admin": admin}
 
 
+# Moments of the history, next to midnight in the portal's time zone too.
+MOMENTS = st.tuples(st.dates(datetime.date(2022, 12, 30), datetime.date(2027, 1, 2)), st.sampled_from([0, 23]))
+HISTORY_ACTIONS = st.sampled_from([Action.SUBMITTED, Action.ACCEPTED, Action.IMPORTED, Action.RETURNED, Action.EDITED])
 figures = st.fixed_dictionaries({
     "participants": st.integers(0, 5000),
     "money_mobilised": st.integers(0, 10**9),
@@ -111,6 +239,7 @@ changes = st.fixed_dictionaries({
     "outcome": st.sampled_from(["", *Outcome.values]),
     "is_new": st.booleans(),
     "year": st.integers(2023, 2026),
+    "start_date": st.none() | st.dates(datetime.date(2022, 12, 30), datetime.date(2027, 1, 2)),
 }).flatmap(lambda base: figures.map(lambda f: {**base, **f}))
 operations = st.one_of(
     st.tuples(st.just("create"), st.integers(0, 3), changes),
@@ -123,15 +252,31 @@ operations = st.one_of(
     st.tuples(st.just("merge"), st.integers(0, 3), st.integers(0, 3)),
     st.tuples(st.just("delete"), st.integers(0, 50), st.none()),
     st.tuples(st.just("delete_unit_year"), st.integers(0, 3), st.integers(2023, 2026)),
+    st.tuples(st.just("continue"), st.integers(0, 50), st.none() | st.integers(0, 50)),
+    st.tuples(st.just("continue_saved"), st.integers(0, 50), st.integers(0, 50)),
+    st.tuples(st.just("event"), st.integers(0, 50), st.tuples(HISTORY_ACTIONS, MOMENTS)),
+    st.tuples(st.just("events_imported"), st.integers(0, 3), st.none()),
+    st.tuples(st.just("redate_event"), st.integers(0, 50), MOMENTS),
+    st.tuples(st.just("drop_event"), st.integers(0, 50), st.none()),
 )
 
 
 IMPORTED = itertools.count()
 
 
-def _pick(index):
-    ids = list(Registration.objects.order_by("pk").values_list("pk", flat=True))
+def _pick(index, **conditions):
+    ids = list(Registration.objects.filter(**conditions).order_by("pk").values_list("pk", flat=True))
     return Registration.objects.get(pk=ids[index % len(ids)]) if ids else None
+
+
+def _moment(moment):
+    day, hour = moment
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 30)))
+
+
+def _pick_event(index):
+    ids = list(RegistrationEvent.objects.order_by("pk").values_list("pk", flat=True))
+    return ids[index % len(ids)] if ids else None
 
 
 def apply(world, operation):
@@ -177,6 +322,31 @@ def apply(world, operation):
         registration.delete()
     elif kind == "delete_unit_year":
         Registration.objects.filter(unit=units[first], year=detail).delete()
+    elif kind == "continue" and (registration := _pick(first)):
+        # Mostly a model of the year before, which the link makes carried on; or none any more.
+        predecessor = None if detail is None else _pick(detail, year=registration.year - 1) or _pick(detail)
+        Registration.objects.filter(pk=registration.pk).update(continues=predecessor)
+    elif kind == "continue_saved" and (registration := _pick(first)):
+        # Saved from a copy read before: every column is written back, the predecessor's too.
+        predecessor = _pick(detail)
+        registration.continues = predecessor
+        registration.save()
+        predecessor.save()
+    elif kind == "event" and (registration := _pick(first)):
+        action, (day, hour) = detail
+        event = RegistrationEvent.objects.create(**event_fields(registration, action))
+        # Mostly in the model's own year, where it dates it; else before or after it.
+        if day.month <= 9:
+            day = as_of.same_day_in(day, registration.year)
+        RegistrationEvent.objects.filter(pk=event.pk).update(at=_moment((day, hour)))
+    elif kind == "events_imported":
+        # The import's history: COPY on PostgreSQL, stamped now.
+        insert_rows(RegistrationEvent, [plain_row(RegistrationEvent, event_fields(registration, Action.IMPORTED))
+                                        for registration in Registration.objects.filter(unit=units[first])])
+    elif kind == "redate_event" and (event := _pick_event(first)):
+        RegistrationEvent.objects.filter(pk=event).update(at=_moment(detail))
+    elif kind == "drop_event" and (event := _pick_event(first)):
+        RegistrationEvent.objects.filter(pk=event).delete()
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -186,6 +356,7 @@ def test_summaries_equal_a_fresh_count_after_every_write(world, steps):
     for step in steps:
         apply(world, step)
         assert_exact()
+    assert_days_agree_with_the_history(world["communes"][0].parent)
 
 
 def test_summaries_count_the_registrations_already_there_when_installed(world):
@@ -214,12 +385,11 @@ def test_lost_triggers_are_put_back_after_migrate(world):
 
 
 REGISTRATION_TABLE = '"models_registry_registration"'
-# What may still read the registrations table on a report page: the figures that link one
-# registration to another (last year's model carried on) or to its commendations and proposals,
-# by index, for the area's rows only; an unfinished year compared on a past day, from the history
-# (services/as_of.py); and the lists of a few newest models (LIMIT).
-LINKING_QUERIES = ('"continues_id"', '"models_registry_commendation"', '"models_registry_proposal"',
-                   '"models_registry_registrationevent"')
+# What may still read the registrations table on a report page: the figures that link a
+# registration to its commendations and proposals, by index, for the area's rows only; and the
+# lists of a few newest models (LIMIT). Last year's models carried on and the unfinished year's
+# comparison come from the summaries, and nothing reads the history.
+LINKING_QUERIES = ('"models_registry_commendation"', '"models_registry_proposal"')
 
 
 def report_queries(client, url):
@@ -258,6 +428,7 @@ def test_report_pages_read_the_figures_from_the_summaries_in_a_fixed_number_of_q
     reading_registrations = [sql for sql in large if REGISTRATION_TABLE in sql and not re.search(r"LIMIT \d+", sql)]
     assert all(any(marker in sql for marker in LINKING_QUERIES) for sql in reading_registrations)
     assert len(reading_registrations) <= len(LINKING_QUERIES)
+    assert not [sql for sql in large if '"models_registry_registrationevent"' in sql]
 
 
 def test_an_old_commune_mapped_to_another_new_commune_is_recounted_under_it(world):
@@ -270,3 +441,89 @@ def test_an_old_commune_mapped_to_another_new_commune_is_recounted_under_it(worl
     old.save()
     assert_exact()
     assert RegistrationSummary.objects.filter(area=world["communes"][1], year=2024).exists()
+
+
+def continuity(world, counted_q=COUNTED_Q):
+    """(last year's models, those carried on this year) in the world's province, 2026."""
+    summaries = Summaries.published() if counted_q == PUBLISHED_Q else Summaries.everything()
+    report = build_report(summaries, Unit.objects.all(), world["communes"][0].parent, Period(2026, 2026),
+                          counted_q=counted_q)
+    return report.continuity["total"], report.continuity["continued"]
+
+
+def test_a_model_continuing_one_of_the_year_before_carries_it_on_once_counted_or_published(world):
+    unit = world["units"][0]
+    before = make_registration(unit, year=2025, status=Status.ACCEPTED)
+    make_registration(unit, year=2025, status=Status.ACCEPTED)
+    after = make_registration(unit, year=2026, status=Status.SUBMITTED, continues=before, is_new=False)
+    assert continuity(world) == (2, 1)
+    assert continuity(world, PUBLISHED_Q) == (2, 0)
+    Registration.objects.filter(pk=after.pk).update(status=Status.ACCEPTED)
+    assert continuity(world, PUBLISHED_Q) == (2, 1)
+    assert_exact()
+
+
+def test_a_continuation_linked_elsewhere_or_unlinked_moves_what_is_carried_on(world):
+    unit = world["units"][0]
+    first, second = (make_registration(unit, year=2025, status=Status.ACCEPTED) for _ in range(2))
+    after = make_registration(unit, year=2026, status=Status.ACCEPTED, continues=first)
+    Registration.objects.filter(pk=after.pk).update(continues=second)
+    assert set(RegistrationFacts.objects.filter(carried=True).values_list("registration", flat=True)) == {second.pk}
+    Registration.objects.filter(pk=after.pk).update(continues=None)
+    assert continuity(world) == (2, 0)
+    assert_exact()
+
+
+def test_a_model_continued_twice_is_carried_on_while_one_continuation_counts_in_the_next_year(world):
+    before = make_registration(world["units"][0], year=2025, status=Status.ACCEPTED)
+    one = make_registration(world["units"][0], year=2026, status=Status.ACCEPTED, continues=before)
+    other = make_registration(world["units"][1], year=2026, status=Status.SUBMITTED, continues=before)
+    Registration.objects.filter(pk=one.pk).update(status=Status.WITHDRAWN)
+    assert continuity(world) == (1, 1)
+    Registration.objects.filter(pk=other.pk).update(year=2027)
+    assert continuity(world) == (1, 0)
+    assert_exact()
+
+
+def test_a_continuation_deleted_no_longer_carries_its_model_on(world):
+    before = make_registration(world["units"][0], year=2025, status=Status.ACCEPTED)
+    make_registration(world["units"][0], year=2026, status=Status.ACCEPTED, continues=before).delete()
+    assert continuity(world) == (1, 0)
+    assert_exact()
+
+
+def test_a_model_deleted_leaves_its_continuations_continuing_nothing(world):
+    before = make_registration(world["units"][0], year=2025, status=Status.ACCEPTED)
+    make_registration(world["units"][0], year=2026, status=Status.ACCEPTED, continues=before)
+    before.delete()
+    assert continuity(world) == (0, 0)
+    assert_exact()
+
+
+def test_a_model_moved_into_the_year_before_its_continuation_is_carried_on(world):
+    before = make_registration(world["units"][0], year=2024, status=Status.ACCEPTED)
+    make_registration(world["units"][0], year=2026, status=Status.ACCEPTED, continues=before)
+    assert continuity(world) == (0, 0)
+    Registration.objects.filter(pk=before.pk).update(year=2025)
+    assert continuity(world) == (1, 1)
+    assert_exact()
+
+
+def test_a_model_saved_from_a_copy_read_before_its_continuation_stays_carried_on(world):
+    before = make_registration(world["units"][0], year=2025, status=Status.ACCEPTED)
+    copy = Registration.objects.get(pk=before.pk)
+    make_registration(world["units"][0], year=2026, status=Status.ACCEPTED, continues=before)
+    copy.results = "Đã làm xong"
+    copy.save()
+    assert continuity(world) == (1, 1)
+    assert_exact()
+
+
+def test_the_summaries_mismatch_count_finds_a_fact_changed_behind_the_triggers(world):
+    from django.db import connection
+
+    before = make_registration(world["units"][0], year=2025, status=Status.ACCEPTED)
+    make_registration(world["units"][0], year=2026, status=Status.ACCEPTED, continues=before)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE models_registry_registrationfacts SET carried = %s", [False])
+    assert summary_triggers.mismatches() == 2  # the fresh facts and the stored, each without its equal

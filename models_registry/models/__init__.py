@@ -21,7 +21,7 @@ from .plans import PLAN_DATES, YearPlan
 from .reasons import ReasonTemplate
 from .registrations import RESULT_FIGURES, Registration
 from .reviews import Review, YearClosure
-from .summaries import RegistrationSummary, UnitYearSummary
+from .summaries import BASIS_ACTIONS, Basis, RegistrationDaySummary, RegistrationFacts, RegistrationSummary, UnitYearSummary
 from .units import Unit, UnitKind
 
 __all__ = [
@@ -60,6 +60,10 @@ __all__ = [
     "Registration",
     "RegistrationEvent",
     "RegistrationSummary",
+    "RegistrationDaySummary",
+    "RegistrationFacts",
+    "Basis",
+    "BASIS_ACTIONS",
     "UnitYearSummary",
     "Review",
     "ReviewKind",

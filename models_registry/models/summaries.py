@@ -1,7 +1,7 @@
 """Exact running totals of the registrations, which the reports and statistics read instead of the rows.
 
-Database triggers (migration 0015_registration_summaries) keep both tables equal to a fresh count
-of models_registry_registration after every statement that writes it, whatever the path: forms,
+Database triggers (summary_triggers.py) keep these tables equal to a fresh count of
+models_registry_registration and its history after every statement that writes them, whatever the path: forms,
 workflow, the import's COPY, the admin, queryset.update(), raw SQL and data migrations alike.
 They are written by hand for both databases (django-pgtrigger knows PostgreSQL only, and every
 test runs on SQLite too): on PostgreSQL one statement-level trigger per event folds the whole
@@ -14,8 +14,9 @@ Nothing in Python writes these tables.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .areas import AdminArea
-from .choices import Field, Outcome, Status
+from .areas import AdminArea, AreaLevel, Structure
+from .choices import ExemplarKind, Field, Level, Outcome, Status
+from .history import Action
 from .scoping import scope_for_user
 from .units import Unit, UnitKind
 
@@ -47,6 +48,13 @@ class SummaryQuerySet(models.QuerySet):
 class AreaSummaryQuerySet(SummaryQuerySet):
     # The area summary has no unit: a unit account sees no cell of it (reports are not for units).
     unit_path = "area__in"
+
+    def of_area(self, area):
+        """The cells of `area` alone, which count everything inside it; None: the country, whose
+        cells are its provinces' of today."""
+        if area is None:
+            return self.filter(area__structure=Structure.CURRENT, area__level=AreaLevel.PROVINCE)
+        return self.filter(area=area)
 
     def for_user(self, user):
         from ..access import UNIT, scope_of
@@ -88,6 +96,10 @@ class RegistrationSummary(models.Model):
     is_new = models.BooleanField(_("xây dựng mới"))
     registrations = models.IntegerField(_("số mô hình"))
     replicated = models.IntegerField(_("số mô hình nhân rộng"))
+    # Of these, how many a model of the next year continues (RegistrationFacts.carried): counted,
+    # or published, as the continuity of the staff's reports and of the public statistics asks.
+    carried = models.IntegerField(_("số mô hình được tiếp nối"), default=0)
+    carried_published = models.IntegerField(_("số mô hình được tiếp nối và công bố"), default=0)
     participants = models.BigIntegerField(default=0)
     beneficiaries = models.BigIntegerField(default=0)
     money_mobilised = models.BigIntegerField(default=0)
@@ -149,3 +161,87 @@ class UnitYearSummary(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.year} {self.status}: {self.registrations}"
+
+
+class Basis(models.TextChoices):
+    """By which rule a model counts from a day on: the staff's reports count it once sent to the
+    commission (or imported), the public statistics once published."""
+
+    COUNTED = "counted", _("tính từ khi gửi")
+    PUBLISHED = "published", _("tính từ khi công bố")
+
+
+# The first of these in a registration's history is when it began to count, by basis.
+BASIS_ACTIONS = {
+    Basis.COUNTED: (Action.SUBMITTED, Action.ACCEPTED, Action.IMPORTED),
+    Basis.PUBLISHED: (Action.ACCEPTED, Action.IMPORTED),
+}
+
+
+class RegistrationDaySummary(models.Model):
+    """Registrations counted by area, year, status, field, level, exemplar kind and new/continued,
+    and by the day of their year from which each counts (`since`, by `basis`): a report of the
+    unfinished year sets it against last year as it stood on the same day by reading one year's
+    cells up to that day (services/as_of.py). Each registration counts in every area containing
+    its own, as in the area summary, once by each basis its status counts by.
+
+    `since` is the day of the first event of the basis's actions (BASIS_ACTIONS) in the portal's
+    time zone. A model whose history says nothing of its year (entered or imported after the year
+    had ended, as earlier years' records are) is dated by its start date, and counts from the
+    year's start when it has none: the portal cannot know it came late. Days before the year are
+    its 1 January; a start date after it, 1 January of the next year (never within its year).
+    """
+
+    area = _area()
+    year = models.PositiveSmallIntegerField(_("năm"))
+    status = _status()
+    basis = models.CharField(_("cách tính"), max_length=10, choices=Basis.choices)
+    since = models.DateField(_("tính từ ngày"))
+    field = models.CharField(_("lĩnh vực"), max_length=20, choices=Field.choices, blank=True)
+    level = models.CharField(_("cấp"), max_length=12, choices=Level.choices)
+    exemplar_kind = models.CharField(_("loại điển hình"), max_length=12, choices=ExemplarKind.choices)
+    is_new = models.BooleanField(_("xây dựng mới"))
+    registrations = models.IntegerField(_("số mô hình"))
+    replicated = models.IntegerField(_("số mô hình nhân rộng"))
+
+    objects = AreaSummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổng hợp đăng ký theo ngày tính")
+        verbose_name_plural = _("tổng hợp đăng ký theo ngày tính")
+        constraints = [
+            # Led by what the comparison reads: one area's year, one basis, up to one day.
+            models.UniqueConstraint(
+                fields=["area", "year", "basis", "since", "status", "field", "level", "exemplar_kind", "is_new"],
+                name="registration_day_summary_cell",
+            ),
+        ]
+        # The cells a change emptied, which the triggers delete: found at once, however big the table.
+        indexes = [models.Index(fields=["area"], condition=models.Q(registrations=0),
+                                name="registration_day_summary_empty")]
+
+    def __str__(self):
+        return f"{self.area_id} {self.year} {self.basis} {self.since}: {self.registrations}"
+
+
+class RegistrationFacts(models.Model):
+    """What the summaries know of each registration beyond its own row, kept by the triggers from
+    the other rows it depends on: whether a model of the next year continues it, counted or
+    published, and from which day it counts by each basis (RegistrationDaySummary).
+
+    A table of its own, not columns of the registration: Django writes every field of a model it
+    saves, and would put back the value it read before a successor changed."""
+
+    registration = models.OneToOneField("models_registry.Registration", models.DO_NOTHING, primary_key=True,
+                                        db_constraint=False, related_name="+", verbose_name=_("mô hình"))
+    carried = models.BooleanField(_("được tiếp nối"))
+    carried_published = models.BooleanField(_("được tiếp nối và công bố"))
+    counted_since = models.DateField(_("tính từ ngày"))
+    published_since = models.DateField(_("công bố từ ngày"))
+
+    class Meta:
+        verbose_name = _("dữ kiện tổng hợp của mô hình")
+        verbose_name_plural = _("dữ kiện tổng hợp của mô hình")
+
+    def __str__(self):
+        return str(self.registration_id)

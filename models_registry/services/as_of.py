@@ -3,11 +3,12 @@ same point of the year before, never with that whole year.
 
 `Taken` says when a report's figures were taken and, for a period ending in the current year, up
 to which day they run and which day of the previous year they are set against. `figures_on`
-counts the previous period as it stood on that day, from the registrations' history: a model
-counts from the first event that made it counted (sent, accepted or imported; see `counted_by`
-for models whose history is silent about their year). Only figures known from that are compared: counts by
-field, level and kind. A status or an evaluation reached later, and the results' sums, cannot be
-known as of that day, so they show no change.
+counts the previous period as it stood on that day: its last year from the day summary
+(models/summaries.py RegistrationDaySummary), where a model counts from the day of the first
+event that made it counted (sent, accepted or imported; by its start date when its history is
+silent about its year). Only figures known from that are compared: counts by field, level and
+kind. A status or an evaluation reached later, and the results' sums, cannot be known as of that
+day, so they show no change.
 
 This is the one place that knows it; the report's aggregation (services/reports.py) calls it.
 """
@@ -15,25 +16,21 @@ import datetime
 from dataclasses import dataclass
 from typing import Optional
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Action, ExemplarKind, Field, Level, RegistrationEvent
-
-# The first of these in a registration's history is when it began to count.
-COUNTED_ACTIONS = (Action.SUBMITTED, Action.ACCEPTED, Action.IMPORTED)
-# The public figures count a model once it is published: accepted, or imported as accepted.
-PUBLISHED_ACTIONS = (Action.ACCEPTED, Action.IMPORTED)
+from ..models import ExemplarKind, Field, Level
 
 
 def _comparable_aggregates():
-    aggregates = {"total": Count("pk"), "new": Count("pk", filter=Q(is_new=True)),
-                  "replicated": Count("pk", filter=Q(replicates__isnull=False))}
+    """The comparable figures over day summary cells."""
+    aggregates = {"total": Sum("registrations"), "new": Sum("registrations", filter=Q(is_new=True)),
+                  "replicated": Sum("replicated")}
     for name, values, column in (("field", Field.values, "field"), ("level", Level.values, "level"),
                                  ("exemplar", ExemplarKind.values, "exemplar_kind")):
         for value in values:
-            aggregates[f"{name}__{value}"] = Count("pk", filter=Q(**{column: value}))
+            aggregates[f"{name}__{value}"] = Sum("registrations", filter=Q(**{column: value}))
     return aggregates
 
 
@@ -93,27 +90,12 @@ def taken(period, now=None):
     return Taken(now, through=today, compared_on=same_day_in(today, period.year_from - 1))
 
 
-def _start_of(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def counted_by(day, actions=COUNTED_ACTIONS):
-    """Q for registrations of `day`'s year that counted at the end of `day` (the portal's time zone).
-
-    A model whose history says nothing of its year (entered or imported after the year had
-    ended, as earlier years' records are) is dated by its start date, and counts from the year's
-    start when it has none: the portal cannot know it came late."""
-    events = RegistrationEvent.objects.filter(registration=OuterRef("pk"), action__in=actions)
-    by_then = events.filter(at__lt=_start_of(day + datetime.timedelta(days=1)))
-    in_its_year = events.filter(at__lt=_start_of(datetime.date(day.year + 1, 1, 1)))
-    return Q(Exists(by_then)) | (~Q(Exists(in_its_year)) & (Q(start_date__isnull=True) | Q(start_date__lte=day)))
-
-
-def figures_on(registrations, period, day, actions=COUNTED_ACTIONS):
-    """The comparable figures of `period` (before the current one) as they stood on `day`: its
-    earlier years whole, its last year only with what counted by then. One query."""
-    rows = registrations.filter(year__gte=period.year_from, year__lte=period.year_to).filter(
-        Q(year__lt=period.year_to) | counted_by(day, actions))
-    figures = {key: value or 0 for key, value in rows.aggregate(**_comparable_aggregates()).items()}
+def figures_on(days, period, day, basis, earlier):
+    """The comparable figures of `period` (before the current one) as they stood on `day`:
+    `earlier`, the figures of its years before the last, whole; and of its last year (`day`'s)
+    what counted by `basis` at the end of `day`, from the day summary cells `days`. One query,
+    over that one year's cells up to that day."""
+    cells = days.filter(year=period.year_to, basis=basis, since__lte=day)
+    figures = {key: (value or 0) + earlier[key] for key, value in cells.aggregate(**_comparable_aggregates()).items()}
     figures["continued"] = figures["total"] - figures["new"]
     return figures

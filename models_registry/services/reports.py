@@ -17,7 +17,7 @@ from typing import Optional
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from ..models import (
     RESULT_FIGURES,
     AdminArea,
     AreaLevel,
+    Basis,
     Commendation,
     ExemplarKind,
     Field,
@@ -36,6 +37,7 @@ from ..models import (
     Proposal,
     ProposalStatus,
     Registration,
+    RegistrationDaySummary,
     RegistrationSummary,
     Status,
     Structure,
@@ -95,33 +97,36 @@ class Period:
 
 @dataclass(frozen=True)
 class Summaries:
-    """What a report is counted from: the summary cells a viewer may see, by area (every figure)
-    and by unit (units registered, the drill-down by unit), and the viewer's registrations, read
-    only where a figure links rows to rows (continuity, commendations, proposals)."""
+    """What a report is counted from: the summary cells a viewer may see, by area (every figure),
+    by unit (units registered, the drill-down by unit) and by area and day (the unfinished year's
+    comparison), and the viewer's registrations, read only where a figure links rows to rows
+    (commendations, proposals)."""
 
     areas: object  # RegistrationSummary queryset
     units: object  # UnitYearSummary queryset
     registrations: object  # Registration queryset
+    days: object  # RegistrationDaySummary queryset, narrowed as `areas` is
     # Once narrowed to one area (`in_area`): the area cells before that, where its children's are.
     wide: object = None
 
     @classmethod
     def for_user(cls, user):
         return cls(RegistrationSummary.objects.for_user(user), UnitYearSummary.objects.for_user(user),
-                   Registration.objects.for_user(user))
+                   Registration.objects.for_user(user), RegistrationDaySummary.objects.for_user(user))
 
     @classmethod
     def published(cls):
         return cls(RegistrationSummary.objects.published(), UnitYearSummary.objects.published(),
-                   Registration.objects.published())
+                   Registration.objects.published(), RegistrationDaySummary.objects.published())
 
     @classmethod
     def everything(cls):
-        return cls(RegistrationSummary.objects.all(), UnitYearSummary.objects.all(), Registration.objects.all())
+        return cls(RegistrationSummary.objects.all(), UnitYearSummary.objects.all(), Registration.objects.all(),
+                   RegistrationDaySummary.objects.all())
 
     def filter(self, *args, **kwargs):
         return Summaries(self.areas.filter(*args, **kwargs), self.units.filter(*args, **kwargs),
-                         self.registrations.filter(*args, **kwargs),
+                         self.registrations.filter(*args, **kwargs), self.days.filter(*args, **kwargs),
                          None if self.wide is None else self.wide.filter(*args, **kwargs))
 
     def in_area(self, area):
@@ -129,10 +134,10 @@ class Summaries:
         counting everything inside it (old communes rolled up included); the country's are its
         provinces' of today."""
         if area is None:
-            cells = self.areas.filter(area__structure=Structure.CURRENT, area__level=AreaLevel.PROVINCE)
-            return Summaries(cells, self.units, self.registrations, self.areas)
-        return Summaries(self.areas.filter(area=area), self.units.filter(area.scope_q("area")),
-                         self.registrations.filter(area.scope_q("area")), self.areas)
+            return Summaries(self.areas.of_area(None), self.units, self.registrations, self.days.of_area(None),
+                             self.areas)
+        return Summaries(self.areas.of_area(area), self.units.filter(area.scope_q("area")),
+                         self.registrations.filter(area.scope_q("area")), self.days.of_area(area), self.areas)
 
     def sql(self):
         return _sql(self.areas), _sql(self.units), _sql(self.registrations)
@@ -397,7 +402,6 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     counted in the period: the public statistics name no unit that has published nothing.
     """
     summaries, units = scoped(summaries.filter(counted_q), units.filter(is_active=True), area)
-    registrations = summaries.registrations
     units = in_operation(units, period.year_to)
     previous = period.previous()
 
@@ -432,8 +436,9 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     # 1 query when the period ends in the unfinished year: the previous one as of the same day.
     taken = as_of.taken(period)
     if previous and taken.partial:
-        actions = as_of.PUBLISHED_ACTIONS if counted_q == PUBLISHED_Q else as_of.COUNTED_ACTIONS
-        previous_figures = as_of.figures_on(registrations, previous, taken.compared_on, actions)
+        basis = Basis.PUBLISHED if counted_q == PUBLISHED_Q else Basis.COUNTED
+        earlier = add_figures(per_year.get(y, empty) for y in range(previous.year_from, previous.year_to))
+        previous_figures = as_of.figures_on(summaries.days, previous, taken.compared_on, basis, earlier)
 
     in_period = summaries.filter(year__gte=period.year_from, year__lte=period.year_to)
     this_year = period.year_to
@@ -464,10 +469,11 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
         missing_units = units_without_registration(units, registered_this_year)
         missing = list(missing_units[:missing_limit] if missing_limit else missing_units)
 
-    # 1 query: last year's models carried on this year, or dropped.
-    continued_now = Registration.objects.filter(counted_q, continues=OuterRef("pk"), year=this_year)
-    continuity = registrations.filter(year=this_year - 1).annotate(carried=Exists(continued_now)).aggregate(
-        total=Count("pk"), continued=Count("pk", filter=Q(carried=True))
+    # 1 query: last year's models carried on this year (a model of this year, counted as they are,
+    # continues them), or dropped.
+    carried = "carried_published" if counted_q == PUBLISHED_Q else "carried"
+    continuity = summaries.areas.filter(year=this_year - 1).aggregate(
+        total=Coalesce(Sum("registrations"), 0), continued=Coalesce(Sum(carried), 0)
     )
     continuity["dropped"] = continuity["total"] - continuity["continued"]
     continuity["year"] = this_year - 1
