@@ -353,6 +353,9 @@ if MAP_TILE_URL:
 # Registration years accepted by the portal: the movement's records start in 2010.
 FIRST_REGISTRATION_YEAR = 2010
 
+# Rows on one page of the staff list and of a report's list (models_registry/pagination.py).
+LIST_PAGE_SIZE = 50
+
 # Certificates (models_registry/certificates.py): the address their QR code opens, when the portal
 # is reached under another name inside the office network; and the commission's PKCS#12 file
 # that signs the PDFs (unset: PDFs are not signed). See docs/deploy.md.

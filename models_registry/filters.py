@@ -35,6 +35,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import pagination
 from .models import AdminArea, AreaLevel, ExemplarKind, Field, Level, Outcome, Registration, Status, Structure, UnitKind
 from .search import MAX_QUERY_LENGTH, RELEVANCE, commended_q, search_registrations
 from .text import fold
@@ -43,6 +44,12 @@ from .text import fold
 MAX_ID = 2**63 - 1
 # Longer than any official area code; a longer value names no area and costs no query.
 MAX_AREA_CODE = 20
+
+# Filters that narrow the summary cells (models/summaries.py) as they narrow the registrations, the
+# cells having the same columns; an area filter chooses the area whose own cells are read.
+CELL_FILTERS = frozenset({"nam", "linh-vuc", "cap", "loai-dien-hinh", "loai-don-vi", "trang-thai", "moi", "ket-qua",
+                          "co-cau"})
+AREA_FILTERS = frozenset({"dia-ban", "tinh", "xa"})
 
 CHOICE_ERROR = {"invalid_choice": _("Giá trị “%(value)s” không có trong danh sách, hãy chọn lại.")}
 
@@ -131,8 +138,43 @@ class VocabularyFilterSet(django_filters.FilterSet):
         return by_unit_kind(queryset, value)
 
     def filter_area(self, queryset, name, value):
-        area = find_area(value, self.form.cleaned_data.get("co-cau") or Structure.CURRENT)
+        area = self.chosen_area(name, value)
         return queryset if area is None else by_area(queryset, area)
+
+    def chosen_area(self, name, value):
+        """The area an area filter's value names, or None (it then narrows nothing); looked up once."""
+        chosen = self.__dict__.setdefault("_chosen_areas", {})
+        if name not in chosen:
+            chosen[name] = self.find_chosen_area(name, value)
+        return chosen[name]
+
+    def find_chosen_area(self, name, value):
+        return find_area(value, self.form.cleaned_data.get("co-cau") or Structure.CURRENT)
+
+    def summary_cells(self, cells, area=None):
+        """The summary cells that count exactly this list's rows, or None when a filter is none of
+        their columns (a text search, a unit...) or the list lies in no one area. `area` is where
+        the list lies already (the viewer's or the report's area; None: anywhere)."""
+        values = {}
+        if self.is_bound:
+            # As in the list, a value that is not valid narrows nothing: cleaned_data leaves it out.
+            self.form.is_valid()
+            values = self.form.cleaned_data
+        areas = [] if area is None else [area]
+        for name, value in values.items():
+            if name not in self.filters or value in ("", None):
+                continue
+            if name in AREA_FILTERS:
+                areas += [chosen for chosen in [self.chosen_area(name, value)] if chosen is not None]
+            elif name in CELL_FILTERS:
+                cells = self.filters[name].filter(cells, value)
+            else:
+                return None
+        # The rows lie in every area given: the one inside all the others, if there is one. The
+        # country has no cells of its own, and adding up its provinces' (hundreds of thousands of
+        # cells) would cost more than the page: it is counted instead.
+        inner = [candidate for candidate in areas if all(other.contains(candidate) for other in areas)]
+        return cells.of_area(inner[0]) if inner else None
 
     def filter_nothing(self, queryset, name, value):
         return queryset
@@ -272,10 +314,10 @@ class PublicFilterSet(VocabularyFilterSet):
     nam = _choice(_("Năm"), public_years, field_name="year")
     locals().update({
         "tinh": django_filters.ChoiceFilter(
-            label=_("Tỉnh/Thành phố"), method="filter_province", empty_label=_("Tất cả tỉnh/thành"),
+            label=_("Tỉnh/Thành phố"), method="filter_area", empty_label=_("Tất cả tỉnh/thành"),
             error_messages=CHOICE_ERROR, help_text=_("Theo địa giới hiện nay, gồm cả mô hình của các địa bàn trước sắp xếp."),
         ),
-        "xa": django_filters.ChoiceFilter(label=_("Xã/Phường"), method="filter_commune", error_messages=CHOICE_ERROR),
+        "xa": django_filters.ChoiceFilter(label=_("Xã/Phường"), method="filter_area", error_messages=CHOICE_ERROR),
         "khen-thuong": django_filters.ChoiceFilter(label=_("Khen thưởng"), choices=COMMENDED_CHOICES,
                                                    empty_label=_("Tất cả"), error_messages=CHOICE_ERROR,
                                                    method="filter_commended"),
@@ -286,7 +328,7 @@ class PublicFilterSet(VocabularyFilterSet):
 
     @classmethod
     def known_parameters(cls):
-        return {*cls.base_filters, "sap-xep", "so-dong", "trang"}
+        return {*cls.base_filters, "sap-xep", "so-dong", "trang", *pagination.PARAMETERS}
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -317,12 +359,13 @@ class PublicFilterSet(VocabularyFilterSet):
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*SORTS[self.valid_values().get("sap-xep", "moi-nhat")])
 
-    def filter_province(self, queryset, name, value):
-        return by_area(queryset, self.province)
-
-    def filter_commune(self, queryset, name, value):
-        commune = find_area(value, Structure.CURRENT)
-        return queryset if commune is None else by_area(queryset, commune)
+    def find_chosen_area(self, name, value):
+        # The province is already looked up, for the communes' choices.
+        if name == "tinh":
+            return self.province
+        if name == "xa":
+            return find_area(value, Structure.CURRENT)
+        return super().find_chosen_area(name, value)
 
     def filter_commended(self, queryset, name, value):
         return queryset.filter(commended_q()) if value == "co" else queryset.exclude(commended_q())

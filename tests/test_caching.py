@@ -29,6 +29,25 @@ def test_anonymous_visitors_get_the_list_from_the_cache_while_nothing_changes(
         assert "Tủ sách cộng đồng" in client.get("/mo-hinh/").content.decode()
 
 
+def test_a_later_page_of_the_list_is_kept_under_its_cursor(cached_pages, client, unit, django_assert_num_queries):
+    for n in range(15):
+        make_registration(unit, name=f"Mô hình {n}", status=Status.ACCEPTED)
+    cursor = client.get("/mo-hinh/").context["page"].next_cursor
+    client.get("/mo-hinh/", {"sau": cursor})
+    with django_assert_num_queries(0):
+        html = client.get("/mo-hinh/", {"sau": cursor}).content.decode()
+    assert "Mô hình 2" in html and "Mô hình 14" not in html
+
+
+def test_a_cursor_the_site_did_not_sign_adds_no_copy(cached_pages, client, unit):
+    from django.core.cache import cache
+
+    client.get("/mo-hinh/")
+    kept = len(cache._cache)
+    assert client.get("/mo-hinh/", {"sau": "WyJzYXUiLDJd.bien-doi"}).status_code == 200
+    assert len(cache._cache) == kept
+
+
 def test_anonymous_visitors_see_a_newly_published_model_at_once(cached_pages, client, unit):
     make_registration(unit, name="Tủ sách cộng đồng", status=Status.ACCEPTED)
     client.get("/mo-hinh/")

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from models_registry import maps
 from models_registry.models import Status, Structure
+from models_registry.pagination import Total
 from tests.factories import (
     make_commune,
     make_district,
@@ -127,7 +128,7 @@ def test_leaders_map_counts_every_model_of_the_area_it_may_see(client, place):
     assert found["Chờ duyệt"]["properties"]["url"] is None
     response = client.get(reverse("reports-map"), {"nam": "2026"})
     assert response.status_code == 200
-    assert response.context["total"] == 2
+    assert response.context["page"].total == Total(2)
     assert 'data-points="/bao-cao/ban-do/diem.geojson?nam=2026"' in response.content.decode()
 
 

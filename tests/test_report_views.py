@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from models_registry.models import Status
+from models_registry.pagination import Total
 from models_registry.services import workflow
 from tests.factories import (
     make_leader,
@@ -205,7 +206,7 @@ def test_every_count_links_to_a_list_of_exactly_that_many_registrations(leader_c
                 if url:
                     listed = leader_client.get(url)
                     assert listed.status_code == 200, url
-                    assert listed.context["page"].paginator.count == value, (key, row.label, url)
+                    assert listed.context["page"].total == Total(value), (key, row.label, url)
                     checked += 1
     assert checked > 40
 

@@ -9,8 +9,8 @@ copy depends on. For a page that is its path and its query reduced to the parame
 knows; the view then runs with that reduced query only, so nothing outside the key can reach
 the copy, and an unknown parameter shares the copy of the query without it. A query with a
 value not valid as written (its page says what is wrong; "02024" is a valid year, but not as
-written), a text search (rarely asked twice) or a page number past MAX_CACHED_PAGE is answered
-fresh and not kept: made-up query strings cannot fill the cache.
+written), a text search (rarely asked twice), a page past MAX_CACHED_PAGE or a cursor the site did
+not sign is answered fresh and not kept: made-up query strings cannot fill the cache.
 
 Anonymous visitors get the whole cached page. A signed-in user's page differs only in the
 menu (their name, their links, the logout form's CSRF token) and any messages waiting for
@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 
+from .. import pagination
 from ..filters import PublicFilterSet, parse_id
 from ..forms.reports import PeriodForm
 from ..freshness import base_version, copy_key
@@ -50,6 +51,11 @@ def public_list_query(params):
         return None
     page = params.get("trang", "")
     if page and not (page == str(parse_id(page)) and int(page) <= MAX_CACHED_PAGE):
+        return None
+    # A cursor is signed: only the site's own links are kept, as deep as page numbers are.
+    cursors = [params[name] for name in pagination.PARAMETERS if params.get(name)]
+    if len(cursors) > 1 or any((pagination.cursor_page(cursor) or MAX_CACHED_PAGE + 1) > MAX_CACHED_PAGE
+                               for cursor in cursors):
         return None
     query = QueryDict(mutable=True)
     for name in sorted(PublicFilterSet.known_parameters()):

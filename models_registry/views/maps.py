@@ -2,7 +2,6 @@
 (/bao-cao/ban-do/). Each page draws its points from a GeoJSON address with the same query, and
 lists the same models beside the map for those who cannot use it."""
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +10,8 @@ from django.views.decorators.http import require_GET
 from .. import maps
 from ..access import may_view_reports, role_required
 from ..filters import PublicFilterSet, by_area
+from ..models import RegistrationSummary
+from ..pagination import NEWEST_FIRST, PARAMETERS, keyset_page, total_of
 from ..search import mark_commended
 from ..services.reports import COUNTED_Q
 from .caching import cache_for_visitors, public_list_query
@@ -20,16 +21,16 @@ from .reports import area_and_period, viewer_scope
 LIST_PAGE_SIZE = 20
 
 
-def _map_context(request, registrations, points_url):
-    page = Paginator(registrations.select_related(*LIST_RELATED).order_by("-year", "-pk"), LIST_PAGE_SIZE).get_page(
-        request.GET.get("trang")
-    )
+def _map_context(request, registrations, cells, points_url):
+    page = keyset_page(registrations.select_related(*LIST_RELATED), NEWEST_FIRST, request.GET, size=LIST_PAGE_SIZE,
+                       total=total_of(registrations, cells))
     page.object_list = mark_commended(page.object_list)
+    # The map shows every point, whichever page of the list is open.
     query = request.GET.copy()
-    query.pop("trang", None)
+    for name in PARAMETERS:
+        query.pop(name, None)
     return {
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         "points_url": f"{points_url}?{query.urlencode()}" if query else points_url,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -50,7 +51,8 @@ def _points_response(registrations):
 @cache_for_visitors(query=public_list_query)
 def public_map(request):
     filters = PublicFilterSet(request.GET or None, published())
-    context = _map_context(request, filters.qs, reverse("public-map-points"))
+    cells = filters.summary_cells(RegistrationSummary.objects.published())
+    context = _map_context(request, filters.qs, cells, reverse("public-map-points"))
     context.update(filters=filters, form=filters.form)
     return render(request, "public/map.html", context)
 
@@ -81,8 +83,11 @@ def report_map(request):
     registrations, context, refused = _report_registrations(request)
     if refused:
         return refused
-    context.update(_map_context(request, registrations, reverse("reports-map-points")))
-    context["total"] = registrations.count()
+    period, area = context["period"], context["area"]
+    # The country is counted, as in every list (VocabularyFilterSet.summary_cells).
+    cells = None if area is None else RegistrationSummary.objects.for_user(request.user).filter(
+        COUNTED_Q, year__gte=period.year_from, year__lte=period.year_to).of_area(area)
+    context.update(_map_context(request, registrations, cells, reverse("reports-map-points")))
     return render(request, "reports/map.html", context)
 
 

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import open_data
-from ..filters import PublicFilterSet
-from ..models import RESULT_FIGURES, Attachment, Field, Outcome, Registration, Status
+from ..filters import SORTS, PublicFilterSet
+from ..models import RESULT_FIGURES, Attachment, Field, Outcome, Registration, RegistrationSummary, Status
+from ..pagination import Total, keyset_page, total_of
 from ..replication import replication_tree
-from ..search import list_order, mark_commended, mark_found, similar_registrations, with_commended
+from ..search import RankedResults, list_order, mark_commended, mark_found, similar_registrations, with_commended
 from .caching import cache_for_visitors, public_list_query, refuse_copy
 
 LIST_RELATED = ("unit", "area", "area__province", "area__current_province")
@@ -69,18 +70,23 @@ def registration_list(request):
     if filters.is_bound and not filters.is_canonical():
         refuse_copy(request)
     values = filters.valid_values()
-    query = values.get("q", "")
-    results = list_order(filters.qs.select_related(*LIST_RELATED), query, values.get("sap-xep", ""))
-    page = Paginator(results, filters.page_size()).get_page(request.GET.get("trang"))
+    query, sort = values.get("q", ""), values.get("sap-xep", "")
+    rows = filters.qs.select_related(*LIST_RELATED)
+    results = list_order(rows, query, sort)
+    context = {"filters": filters, "form": filters.form, "query": query}
+    if isinstance(results, RankedResults):
+        # Ranked by relevance: numbered pages, the count already capped by the search.
+        page = Paginator(results, filters.page_size()).get_page(request.GET.get("trang"))
+        context.update(total=Total(page.paginator.count), count_capped=results.is_capped,
+                       page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+                       pager="includes/pagination.html")
+    else:
+        cells = filters.summary_cells(RegistrationSummary.objects.published())
+        page = keyset_page(rows, SORTS[sort or "moi-nhat"], request.GET, size=filters.page_size(),
+                           total=total_of(filters.qs, cells))
+        context.update(total=page.total, pager="includes/keyset_pagination.html")
     page.object_list = mark_found(mark_commended(page.object_list), query)
-    context = {
-        "filters": filters,
-        "form": filters.form,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "query": query,
-        "count_capped": getattr(results, "is_capped", False),
-    }
+    context["page"] = page
     return render(request, "public/list.html", context)
 
 

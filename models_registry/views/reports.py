@@ -7,7 +7,6 @@ the viewer's scope answers 404, so the parameters can never widen what a leader 
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -27,10 +26,12 @@ from ..models import (
     Level,
     Outcome,
     Registration,
+    RegistrationSummary,
     Status,
     Unit,
     UnitKind,
 )
+from ..pagination import NEWEST_FIRST, counted, keyset_page, total_of
 from ..report_files import report_csv, report_workbook
 from ..report_tables import headline, link_tables, missing_units_table, report_tables
 from ..services.reports import (
@@ -44,7 +45,8 @@ from ..services.reports import (
     units_without_registration,
 )
 
-LIST_PAGE_SIZE = 50
+# Units commune by commune, by name inside each: an area's few thousand units are sorted at most.
+UNITS_ORDER = ("area__name", "name", "pk")
 
 
 def resolve_area(params, base_area):
@@ -178,12 +180,15 @@ def dashboard(request):
     )
 
 
-def filtered_registrations(params, registrations, area, period, counted_q=COUNTED_Q):
-    """Registrations behind one number of a report: its area, period and list filters."""
+def filtered_registrations(params, registrations, cells, area, period, counted_q=COUNTED_Q):
+    """Registrations behind one number of a report (its area, period and list filters), and the
+    summary cells among `cells` that count them, or None (`summary_cells`)."""
     registrations = registrations.filter(year__gte=period.year_from, year__lte=period.year_to)
     if area is not None:
         registrations = by_area(registrations, area)
-    return ReportListFilterSet(params, registrations, period=period, counted_q=counted_q).qs
+    filters = ReportListFilterSet(params, registrations, period=period, counted_q=counted_q)
+    cells = cells.filter(counted_q, year__gte=period.year_from, year__lte=period.year_to)
+    return filters.qs, filters.summary_cells(cells, area=area)
 
 
 def describe_filters(params, period, registrations):
@@ -219,15 +224,15 @@ def describe_filters(params, period, registrations):
     return words
 
 
-def list_page(request, *, base_area, registrations, counted_q, public, report_url):
+def list_page(request, *, base_area, registrations, cells, counted_q, public, report_url):
     context, period, refused = area_and_period(request, base_area=base_area, report_url=report_url,
                                                template="reports/registration_list.html", public=public)
     if refused:
         return refused
     area = context["area"]
-    rows = filtered_registrations(request.GET, registrations, area, period, counted_q)
-    rows = rows.select_related("unit", "area", "unit_kind").order_by("-year", "area__name", "unit__name", "name")
-    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("trang"))
+    rows, cells = filtered_registrations(request.GET, registrations, cells, area, period, counted_q)
+    page = keyset_page(rows.select_related("unit", "area", "unit_kind"), NEWEST_FIRST, request.GET,
+                       size=settings.LIST_PAGE_SIZE, total=total_of(rows, cells))
     context.update(
         period=period,
         page=page,
@@ -252,9 +257,8 @@ def missing_units(request):
     kind = UnitKind.objects.filter(code=request.GET.get("loai-don-vi", "")).first()
     if kind is not None:
         units = units.filter(Q(kind=kind) | Q(kind__parent=kind))
-    page = Paginator(units_without_registration(units, registered_in(summaries, year), year), LIST_PAGE_SIZE).get_page(
-        request.GET.get("trang")
-    )
+    missing = units_without_registration(units, registered_in(summaries, year), year)
+    page = keyset_page(missing, UNITS_ORDER, request.GET, size=settings.LIST_PAGE_SIZE, total=counted(missing))
     context.update(
         year=year,
         kind=kind,
@@ -273,6 +277,7 @@ def registration_list(request):
         request,
         base_area=base_area,
         registrations=registrations.filter(COUNTED_Q),
+        cells=RegistrationSummary.objects.for_user(request.user),
         counted_q=COUNTED_Q,
         public=False,
         report_url=reverse("reports-dashboard"),

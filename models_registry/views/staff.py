@@ -1,8 +1,8 @@
 """The staff workspace (/quan-ly/): queue, lists, review actions and closing a year."""
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ..access import may_close_year, may_review, may_use_workspace, role_required
+from ..access import AREA, may_close_year, may_review, may_use_workspace, role_required, scope_of
 from ..filters import RegistrationFilterSet, filter_units, parse_id
 from ..forms.registration import NewUnitForm, RegistrationForm, staff_units
 from ..forms.staff import (
@@ -33,11 +33,13 @@ from ..models import (
     ReasonTemplate,
     Registration,
     RegistrationEvent,
+    RegistrationSummary,
     ReviewKind,
     Status,
     UnitKind,
     YearClosure,
 )
+from ..pagination import NEWEST_FIRST, PARAMETERS, keyset_page, total_of
 from ..queue_filters import QueueFilterSet
 from ..services import plans, workflow
 from .registrations import (
@@ -136,10 +138,15 @@ def home(request):
 @role_required(may_use_workspace)
 def registration_list(request):
     filters = RegistrationFilterSet(request.GET or None, Registration.objects.for_user(request.user))
-    registrations = filters.qs.select_related(*LIST_COLUMNS).order_by("-year", "unit__name", "name")
-    page = Paginator(registrations, 50).get_page(request.GET.get("trang"))
+    kind, scope_area = scope_of(request.user)
+    cells = filters.summary_cells(RegistrationSummary.objects.for_user(request.user),
+                                  area=scope_area if kind == AREA else None)
+    page = keyset_page(filters.qs.select_related(*LIST_COLUMNS), NEWEST_FIRST, request.GET,
+                       size=settings.LIST_PAGE_SIZE, total=total_of(filters.qs, cells))
+    # The exports and posters take the whole filtered list, not this page.
     query = request.GET.copy()
-    query.pop("trang", None)
+    for name in PARAMETERS:
+        query.pop(name, None)
     return render(request, "staff/registrations.html", {
         "page": page,
         "filter_form": filters.form,

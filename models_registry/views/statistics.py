@@ -5,7 +5,7 @@ Open to anyone, any area; shows no people's names and no list of units that have
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from ..models import Registration, Unit
+from ..models import Registration, RegistrationSummary, Unit
 from ..services.reports import PUBLISHED_Q, Summaries
 from .caching import cache_for_visitors, report_query
 from .reports import list_page, report_page
@@ -32,6 +32,7 @@ def registration_list(request):
         request,
         base_area=None,
         registrations=Registration.objects.published(),
+        cells=RegistrationSummary.objects.published(),
         counted_q=PUBLISHED_Q,
         public=True,
         report_url=reverse("statistics-dashboard"),
