@@ -29,12 +29,16 @@ from django.conf import settings
 from django.db import connection as default_connection
 from django.db import connections, transaction
 
+from .models.summaries import YEAR_BREAKDOWNS
+
 REGISTRATION = "models_registry_registration"
 EVENT = "models_registry_registrationevent"
 AREA = "models_registry_adminarea"
 AREA_SUMMARY = "models_registry_registrationsummary"
 UNIT_SUMMARY = "models_registry_unityearsummary"
 DAY_SUMMARY = "models_registry_registrationdaysummary"
+YEAR_SUMMARY = "models_registry_areayearsummary"
+KIND_SUMMARY = "models_registry_areakindsummary"
 FACTS = "models_registry_registrationfacts"
 AREA_FIGURES = ("participants", "beneficiaries", "money_mobilised", "land_donated_m2", "work_days", "houses",
                 "households_out_of_poverty")
@@ -67,7 +71,21 @@ SUMMARIES = (
         ("area_id", "year", "basis", "since", "status", "field", "level", "exemplar_kind", "is_new"),
         [("registrations", "1"), ("replicated", _flag("r.replicates_id IS NOT NULL"))],
     ),
+    (
+        YEAR_SUMMARY,
+        ("area_id", "year", "status"),
+        [("registrations", "1"), ("new", _flag("r.is_new")), ("replicated", _flag("r.replicates_id IS NOT NULL")),
+         ("carried", _flag("r.carried")), ("carried_published", _flag("r.carried_published"))]
+        + [(f"{prefix}_{value}", _flag(f"r.{column} = '{value}'"))
+           for prefix, column, values in YEAR_BREAKDOWNS for value in values]
+        + [(name, f"r.{name}") for name in AREA_FIGURES],
+    ),
+    (KIND_SUMMARY, ("area_id", "year", "status", "unit_kind_id"), [("registrations", "1")]),
 )
+# The summaries that count a registration in every area containing its own, and those of them
+# whose figures include its facts (moved when the facts change).
+IN_EVERY_AREA = (AREA_SUMMARY, DAY_SUMMARY, YEAR_SUMMARY, KIND_SUMMARY)
+WITH_FACTS = (AREA_SUMMARY, DAY_SUMMARY, YEAR_SUMMARY)
 # A change to any other column (texts, the version counter) leaves every total as it was.
 TRACKED = sorted({"unit_id", "area_id", "year", "status", "field", "level", "exemplar_kind", "unit_kind_id", "outcome",
                   "is_new", "replicates_id", *AREA_FIGURES})
@@ -133,12 +151,16 @@ def _by_basis(rows):
     )
 
 
+def _with_facts():
+    return [summary for summary in SUMMARIES if summary[0] in WITH_FACTS]
+
+
 def _cells(table, rows, expand):
     """The rows `table` counts, from `rows` (of the ROW columns)."""
-    if table == AREA_SUMMARY:
-        return expand(rows, ROW)
     if table == DAY_SUMMARY:
         return expand(_by_basis(rows), DAY_ROW)
+    if table in IN_EVERY_AREA:
+        return expand(rows, ROW)
     return rows
 
 
@@ -285,8 +307,8 @@ def _refresh_pg(affected):
              f"SELECT -1, {', '.join((*ROW[:-len(FACT_COLUMNS)], *(f'stored_{column}' for column in FACT_COLUMNS)))} "
              f"FROM changed")
     writes = [
-        f"{name} AS ({_upsert_pg(table, keys, values, _cells(table, 'SELECT * FROM moves', _expand_pg)).rstrip(';')})"
-        for name, (table, keys, values) in (("areas", SUMMARIES[0]), ("days", SUMMARIES[2]))
+        f"moved_{index} AS ({_upsert_pg(table, keys, values, _cells(table, 'SELECT * FROM moves', _expand_pg)).rstrip(';')})"
+        for index, (table, keys, values) in enumerate(_with_facts())
     ]
     return [
         f"WITH fresh AS MATERIALIZED ({fresh}), "
@@ -321,7 +343,7 @@ def postgresql_forwards():
     statements.append(_pg_function("registration_summaries_truncate", [
         # DELETE, not TRUNCATE: a TRUNCATE naming the summaries too (Django's flush) still holds them
         # when this fires, and PostgreSQL refuses to truncate a table in use.
-        *(f"DELETE FROM {table};" for table in (AREA_SUMMARY, UNIT_SUMMARY, DAY_SUMMARY, FACTS)),
+        *(f"DELETE FROM {table};" for table in TABLES),
     ]))
     statements.append(
         f"CREATE TRIGGER registration_summaries_truncate AFTER TRUNCATE ON {REGISTRATION} "
@@ -369,7 +391,9 @@ def _pg_history_affected():
 
 def _recount_areas():
     statements = []
-    for table, keys, values in (SUMMARIES[0], SUMMARIES[2]):
+    for table, keys, values in SUMMARIES:
+        if table not in IN_EVERY_AREA:
+            continue
         columns = ", ".join([*keys, *(name for name, _ in values)])
         source = _cells(table, _stored(f"SELECT 1 AS sign, * FROM {REGISTRATION}"), _in_every_area)
         statements += [f"DELETE FROM {table};", f"INSERT INTO {table} ({columns}) {_grouped(table, keys, values, source)};"]
@@ -408,8 +432,7 @@ def _refresh_sqlite(registration):
              f"SELECT -1, {_columns('x', ROW[:-len(FACT_COLUMNS)])}, {_columns('f', FACT_COLUMNS)} {joined}")
     expand = _sqlite_expand(f"(SELECT area_id FROM {REGISTRATION} WHERE id = {registration})")
     return [
-        *(_upsert_sqlite(table, keys, values, _cells(table, moves, expand)) for table, keys, values in
-          (SUMMARIES[0], SUMMARIES[2])),
+        *(_upsert_sqlite(table, keys, values, _cells(table, moves, expand)) for table, keys, values in _with_facts()),
         _prune(DAY_SUMMARY, (), ""),
         _store_facts(f"SELECT x.* {joined}", "excluded"),
     ]
@@ -508,7 +531,7 @@ TRIGGERS = {  # trigger → its table
     "sqlite": {name: AREA if name.endswith("_areas") else EVENT if "_history_" in name else REGISTRATION
                for name in SQLITE_TRIGGERS},
 }
-TABLES = (AREA_SUMMARY, UNIT_SUMMARY, DAY_SUMMARY, FACTS)
+TABLES = (AREA_SUMMARY, UNIT_SUMMARY, DAY_SUMMARY, YEAR_SUMMARY, KIND_SUMMARY, FACTS)
 
 
 def install(connection):

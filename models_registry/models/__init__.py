@@ -21,7 +21,17 @@ from .plans import PLAN_DATES, YearPlan
 from .reasons import ReasonTemplate
 from .registrations import RESULT_FIGURES, Registration
 from .reviews import Review, YearClosure
-from .summaries import BASIS_ACTIONS, Basis, RegistrationDaySummary, RegistrationFacts, RegistrationSummary, UnitYearSummary
+from .summaries import (
+    BASIS_ACTIONS,
+    YEAR_BREAKDOWNS,
+    AreaKindSummary,
+    AreaYearSummary,
+    Basis,
+    RegistrationDaySummary,
+    RegistrationFacts,
+    RegistrationSummary,
+    UnitYearSummary,
+)
 from .units import Unit, UnitKind
 
 __all__ = [
@@ -61,6 +71,9 @@ __all__ = [
     "RegistrationEvent",
     "RegistrationSummary",
     "RegistrationDaySummary",
+    "AreaKindSummary",
+    "AreaYearSummary",
+    "YEAR_BREAKDOWNS",
     "RegistrationFacts",
     "Basis",
     "BASIS_ACTIONS",

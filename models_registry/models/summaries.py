@@ -163,6 +163,67 @@ class UnitYearSummary(models.Model):
         return f"{self.unit_id} {self.year} {self.status}: {self.registrations}"
 
 
+def _count(label=""):
+    return models.IntegerField(label, default=0)
+
+
+# The breakdowns the year summary holds as columns, each with its cell column: (prefix, column, values).
+YEAR_BREAKDOWNS = (("field", "field", Field.values), ("level", "level", Level.values),
+                   ("exemplar", "exemplar_kind", ExemplarKind.values), ("outcome", "outcome", Outcome.values))
+
+
+class AreaYearSummary(models.Model):
+    """Registrations by area, year and status only, with each breakdown of the report as a column
+    (`field_economy`, `level_district`, …) and the result sums: what the report's figures, its
+    trend and its table of child areas read. A province's year is a handful of rows here, however
+    many registrations it has, where the area summary has a cell for nearly every registration.
+    Each registration counts in its commune and in every area containing it, as there."""
+
+    area = _area()
+    year = models.PositiveSmallIntegerField(_("năm"))
+    status = _status()
+    registrations = models.IntegerField(_("số mô hình"))
+    new = _count(_("xây dựng mới"))
+    replicated = _count(_("số mô hình nhân rộng"))
+    carried = _count(_("số mô hình được tiếp nối"))
+    carried_published = _count(_("số mô hình được tiếp nối và công bố"))
+    locals().update({f"{prefix}_{value}": _count() for prefix, _column, values in YEAR_BREAKDOWNS
+                     for value in values})
+    locals().update({name: models.BigIntegerField(default=0) for name in SUMMED_FIGURES})
+
+    objects = AreaSummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổng hợp đăng ký theo địa bàn và năm")
+        verbose_name_plural = _("tổng hợp đăng ký theo địa bàn và năm")
+        constraints = [models.UniqueConstraint(fields=["area", "year", "status"], name="area_year_summary_cell")]
+
+    def __str__(self):
+        return f"{self.area_id} {self.year} {self.status}: {self.registrations}"
+
+
+class AreaKindSummary(models.Model):
+    """Registrations by area, year, status and unit kind: the report's table by kind of unit."""
+
+    area = _area()
+    year = models.PositiveSmallIntegerField(_("năm"))
+    status = _status()
+    unit_kind = models.ForeignKey(UnitKind, models.DO_NOTHING, db_constraint=False, related_name="+",
+                                  verbose_name=_("loại đơn vị"))
+    registrations = models.IntegerField(_("số mô hình"))
+
+    objects = AreaSummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổng hợp đăng ký theo địa bàn và loại đơn vị")
+        verbose_name_plural = _("tổng hợp đăng ký theo địa bàn và loại đơn vị")
+        constraints = [models.UniqueConstraint(fields=["area", "year", "status", "unit_kind"],
+                                               name="area_kind_summary_cell")]
+
+    def __str__(self):
+        return f"{self.area_id} {self.year} {self.status} {self.unit_kind_id}: {self.registrations}"
+
+
 class Basis(models.TextChoices):
     """By which rule a model counts from a day on: the staff's reports count it once sent to the
     commission (or imported), the public statistics once published."""
