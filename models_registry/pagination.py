@@ -4,7 +4,9 @@ A list is read in an order of its own table's columns, all in one direction and 
 primary key (("-year", "-pk"): newest first). The rows after the last one shown are then one row
 comparison, `(year, id) < (2024, 5120)`, which the database answers as a range of an index
 (Registration.Meta.indexes), and a page is the first rows of that range: no OFFSET, no sort of
-the whole list. One row more than the page is read, to know whether another page follows.
+the whole list. One row more than the page is read, to know whether another page follows. (A
+short list may be ordered by a related column too, as the missing units are by commune: still no
+OFFSET and no count, only without the index range.)
 
 The way on travels in the URL: `sau` (the page after) or `truoc` (the page before) holds a
 cursor, that is the boundary row's sort values and the number of the page it leads to, signed:
@@ -12,9 +14,9 @@ a cursor edited by hand, cut short or made for another order is no cursor, and t
 its first page. A row added between two clicks neither repeats nor hides a row already shown,
 as a page starts right after (or ends right before) the row it was reached from.
 
-How many rows a list holds is counted apart (`Total`): from the summary cells when every filter
-is one of their columns (`summed`), else counting at most search.COUNT_CAP rows (`counted`),
-which then reads "more than 10.000", as a broad search does.
+How many rows a list holds is counted apart (`Total`): from the summary cells of the list's area
+when every filter is one of their columns (`summed`, FilterSet.summary_cells), else counting at
+most search.COUNT_CAP rows (`counted`), which then reads "more than 10.000", as a broad search does.
 """
 from dataclasses import dataclass
 from functools import reduce
