@@ -26,8 +26,11 @@ from ..freshness import copy_key
 from ..models import (
     PUBLISHED_STATUSES,
     RESULT_FIGURES,
+    YEAR_BREAKDOWNS,
     AdminArea,
+    AreaKindSummary,
     AreaLevel,
+    AreaYearSummary,
     Basis,
     Commendation,
     ExemplarKind,
@@ -38,7 +41,6 @@ from ..models import (
     ProposalStatus,
     Registration,
     RegistrationDaySummary,
-    RegistrationSummary,
     Status,
     Structure,
     UnitKind,
@@ -97,65 +99,66 @@ class Period:
 
 @dataclass(frozen=True)
 class Summaries:
-    """What a report is counted from: the summary cells a viewer may see, by area (every figure),
-    by unit (units registered, the drill-down by unit) and by area and day (the unfinished year's
-    comparison), and the viewer's registrations, read only where a figure links rows to rows
-    (commendations, proposals)."""
+    """What a report is counted from: the summary rows a viewer may see, by area and year (every
+    figure, each breakdown a column), by area and unit kind, by unit (units registered, the
+    drill-down by unit) and by area and day (the unfinished year's comparison), and the viewer's
+    registrations, read only where a figure links rows to rows (commendations, proposals)."""
 
-    areas: object  # RegistrationSummary queryset
+    years: object  # AreaYearSummary queryset
+    kinds: object  # AreaKindSummary queryset, narrowed as `years` is
     units: object  # UnitYearSummary queryset
     registrations: object  # Registration queryset
-    days: object  # RegistrationDaySummary queryset, narrowed as `areas` is
-    # Once narrowed to one area (`in_area`): the area cells before that, where its children's are.
+    days: object  # RegistrationDaySummary queryset, narrowed as `years` is
+    # Once narrowed to one area (`in_area`): the year rows before that, where its children's are.
     wide: object = None
 
     @classmethod
     def for_user(cls, user):
-        return cls(RegistrationSummary.objects.for_user(user), UnitYearSummary.objects.for_user(user),
-                   Registration.objects.for_user(user), RegistrationDaySummary.objects.for_user(user))
+        return cls(AreaYearSummary.objects.for_user(user), AreaKindSummary.objects.for_user(user),
+                   UnitYearSummary.objects.for_user(user), Registration.objects.for_user(user),
+                   RegistrationDaySummary.objects.for_user(user))
 
     @classmethod
     def published(cls):
-        return cls(RegistrationSummary.objects.published(), UnitYearSummary.objects.published(),
-                   Registration.objects.published(), RegistrationDaySummary.objects.published())
+        return cls(AreaYearSummary.objects.published(), AreaKindSummary.objects.published(),
+                   UnitYearSummary.objects.published(), Registration.objects.published(),
+                   RegistrationDaySummary.objects.published())
 
     @classmethod
     def everything(cls):
-        return cls(RegistrationSummary.objects.all(), UnitYearSummary.objects.all(), Registration.objects.all(),
-                   RegistrationDaySummary.objects.all())
+        return cls(AreaYearSummary.objects.all(), AreaKindSummary.objects.all(), UnitYearSummary.objects.all(),
+                   Registration.objects.all(), RegistrationDaySummary.objects.all())
 
     def filter(self, *args, **kwargs):
-        return Summaries(self.areas.filter(*args, **kwargs), self.units.filter(*args, **kwargs),
-                         self.registrations.filter(*args, **kwargs), self.days.filter(*args, **kwargs),
+        """Narrowed by columns all of them have (status, year)."""
+        return Summaries(self.years.filter(*args, **kwargs), self.kinds.filter(*args, **kwargs),
+                         self.units.filter(*args, **kwargs), self.registrations.filter(*args, **kwargs),
+                         self.days.filter(*args, **kwargs),
                          None if self.wide is None else self.wide.filter(*args, **kwargs))
 
     def in_area(self, area):
-        """Narrowed to `area` (None: the country). Each area has its own cells in the area summary,
-        counting everything inside it (old communes rolled up included); the country's are its
-        provinces' of today."""
+        """Narrowed to `area` (None: the country). Each area has its own rows in the area
+        summaries, counting everything inside it (old communes rolled up included); the
+        country's are its provinces' of today."""
         if area is None:
-            return Summaries(self.areas.of_area(None), self.units, self.registrations, self.days.of_area(None),
-                             self.areas)
-        return Summaries(self.areas.of_area(area), self.units.filter(area.scope_q("area")),
-                         self.registrations.filter(area.scope_q("area")), self.days.of_area(area), self.areas)
+            return Summaries(self.years.of_area(None), self.kinds.of_area(None), self.units, self.registrations,
+                             self.days.of_area(None), self.years)
+        return Summaries(self.years.of_area(area), self.kinds.of_area(area), self.units.filter(area.scope_q("area")),
+                         self.registrations.filter(area.scope_q("area")), self.days.of_area(area), self.years)
 
     def sql(self):
-        return _sql(self.areas), _sql(self.units), _sql(self.registrations)
+        return _sql(self.years), _sql(self.units), _sql(self.registrations)
 
 
 def summary_aggregates(keys=None):
-    """`figure_aggregates` over the area summary: each cell adds its count, or its sums."""
+    """`figure_aggregates` over the area-year summary: each row adds its columns."""
     aggregates = {"total": Sum("registrations")}
-    for name, values, column in (
-        ("field", Field.values, "field"),
-        ("level", Level.values, "level"),
-        ("exemplar", ExemplarKind.values, "exemplar_kind"),
-        ("status", COUNTED_STATUSES, "status"),
-        ("outcome", Outcome.values, "outcome"),
-    ):
+    for prefix, _column, values in YEAR_BREAKDOWNS:
         for value in values:
-            aggregates[f"{name}__{value}"] = Sum("registrations", filter=Q(**{column: value}))
-    aggregates["new"] = Sum("registrations", filter=Q(is_new=True))
+            aggregates[f"{prefix}__{value}"] = Sum(f"{prefix}_{value}")
+    for value in COUNTED_STATUSES:
+        aggregates[f"status__{value}"] = Sum("registrations", filter=Q(status=value))
+    aggregates["new"] = Sum("new")
     aggregates["replicated"] = Sum("replicated")
     for name in RESULT_FIGURES:
         aggregates[f"sum__{name}"] = Sum(name)
@@ -242,10 +245,10 @@ def child_rows_for(area, spec, units):
 # The drill-down's figures, from the area summary (rows are areas) or the unit summary (rows are units).
 CHILD_AGGREGATES = {
     "total": Sum("registrations"),
-    **{f"field__{value}": Sum("registrations", filter=Q(field=value)) for value in Field.values},
-    "new": Sum("registrations", filter=Q(is_new=True)),
+    **{f"field__{value}": Sum(f"field_{value}") for value in Field.values},
+    "new": Sum("new"),
     "replicated": Sum("replicated"),
-    "exemplary": Sum("registrations", filter=Q(outcome=Outcome.EXEMPLARY)),
+    "exemplary": Sum(f"outcome_{Outcome.EXEMPLARY}"),
     "sum__participants": Sum("participants"),
     "sum__money_mobilised": Sum("money_mobilised"),
 }
@@ -409,7 +412,7 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     figures_from = previous.year_from if previous else period.year_from
     per_year = {
         row["year"]: row
-        for row in summaries.areas.filter(year__gte=figures_from, year__lte=period.year_to)
+        for row in summaries.years.filter(year__gte=figures_from, year__lte=period.year_to)
         .order_by()
         .values("year")
         .annotate(**summary_aggregates())
@@ -420,7 +423,7 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     if first_year < figures_from:
         per_year.update(
             (row["year"], row)
-            for row in summaries.areas.filter(year__gte=first_year, year__lt=figures_from)
+            for row in summaries.years.filter(year__gte=first_year, year__lt=figures_from)
             .order_by()
             .values("year")
             .annotate(**summary_aggregates(TREND_KEYS))
@@ -448,7 +451,7 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     kind_names = {k.pk: k for k in UnitKind.objects.filter(parent=None)}
     kinds = {pk: KindRow(kind) for pk, kind in kind_names.items()}
     for row in (
-        in_period.areas.order_by()
+        in_period.kinds.order_by()
         .values(top=Coalesce("unit_kind__parent_id", "unit_kind_id"))
         .annotate(n=Sum("registrations"))
     ):
@@ -472,7 +475,7 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     # 1 query: last year's models carried on this year (a model of this year, counted as they are,
     # continues them), or dropped.
     carried = "carried_published" if counted_q == PUBLISHED_Q else "carried"
-    continuity = summaries.areas.filter(year=this_year - 1).aggregate(
+    continuity = summaries.years.filter(year=this_year - 1).aggregate(
         total=Coalesce(Sum("registrations"), 0), continued=Coalesce(Sum(carried), 0)
     )
     continuity["dropped"] = continuity["total"] - continuity["continued"]
