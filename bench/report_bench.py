@@ -398,22 +398,11 @@ class Writer(threading.Thread):
 
 
 def summary_mismatches():
-    """Cells where the summaries and a fresh count of the registrations differ (0: exact)."""
-    from django.db import connection
+    """Rows where the summaries (and the facts they rest on) and a fresh count of the registrations,
+    their history, commendations and proposals differ (0: exact)."""
+    from models_registry import award_summary_triggers, summary_triggers
 
-    from models_registry.summary_triggers import REGISTRATION, SUMMARIES, _grouped, _in_every_area, _source
-
-    mismatches = 0
-    with connection.cursor() as cursor:
-        for table, keys, values in SUMMARIES:
-            columns = ", ".join([*keys, *(name for name, _ in values)])
-            source = _source(table, f"SELECT 1 AS sign, * FROM {REGISTRATION}", _in_every_area)
-            fresh = _grouped(table, keys, values, source).rsplit(" ORDER BY", 1)[0]
-            cursor.execute(f"SELECT count(*) FROM (({fresh}) EXCEPT (SELECT {columns} FROM {table})) d")
-            mismatches += cursor.fetchone()[0]
-            cursor.execute(f"SELECT count(*) FROM ((SELECT {columns} FROM {table}) EXCEPT ({fresh})) d")
-            mismatches += cursor.fetchone()[0]
-    return mismatches
+    return summary_triggers.mismatches() + award_summary_triggers.mismatches()
 
 
 def percentile(samples, fraction):
