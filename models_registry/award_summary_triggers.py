@@ -116,25 +116,27 @@ def _prune(join, source):
 
 
 def _changed(alias, join, side, other):
-    """The rows of transition table `side` with no row of the same id and joined columns in `other`."""
-    same = " AND ".join(f"o.{column} IS NOT DISTINCT FROM s.{column}" for column in ("id", *join.tracked[alias]))
+    """The rows of transition table `side` with no row of the same id and joined columns in `other`.
+    The ids by `=`, which PostgreSQL hashes (IS NOT DISTINCT FROM it would compare row by row)."""
+    same = " AND ".join(["o.id = s.id", *(f"o.{column} IS NOT DISTINCT FROM s.{column}" for column in join.tracked[alias])])
     return f"(SELECT * FROM {side} s WHERE NOT EXISTS (SELECT 1 FROM {other} o WHERE {same}))"
 
 
 def _pg_body(alias, joins, event):
     body = []
     for join in joins:
+        added = _rows(join, 1, alias, "new_rows" if event == "insert" else _changed(alias, join, "new_rows", "old_rows"))
+        removed = _rows(join, -1, alias, "old_rows" if event == "delete" else _changed(alias, join, "old_rows", "new_rows"))
+        source = {"insert": added, "delete": removed, "update": f"{added} UNION ALL {removed}"}[event]
+        upsert = _upsert_pg(join.summary, join.columns, [(join.count, "1")], source)
         if event == "insert":
-            added, removed = _rows(join, 1, alias, "new_rows"), None
-        elif event == "delete":
-            added, removed = None, _rows(join, -1, alias, "old_rows")
-        else:
-            added = _rows(join, 1, alias, _changed(alias, join, "new_rows", "old_rows"))
-            removed = _rows(join, -1, alias, _changed(alias, join, "old_rows", "new_rows"))
-        source = " UNION ALL ".join(part for part in (added, removed) if part)
-        body.append(_upsert_pg(join.summary, join.columns, [(join.count, "1")], source))
-        if removed:
-            body.append(_prune(join, removed))
+            body.append(upsert)
+            continue
+        # The cells this statement brought to zero, by the ids the upsert returns: a DELETE that
+        # looked them up again from the old rows would join the transition table once per empty cell.
+        body.append(f"WITH changed AS ({upsert.rstrip(';')} RETURNING s.id, s.{join.count}) "
+                    f"SELECT array_agg(id) INTO emptied FROM changed WHERE {join.count} = 0; "
+                    f"DELETE FROM {join.summary} WHERE id = ANY (emptied);")
     return " ".join(body)
 
 
@@ -147,8 +149,8 @@ def postgresql_forwards():
     for name, (table, alias, joins) in WATCHED.items():
         for event in EVENTS:
             function = f"award_summaries_{name}_{event}"
-            statements.append(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                              f"{_pg_body(alias, joins, event)} RETURN NULL; END $$;")
+            statements.append(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                              f"DECLARE emptied bigint[]; BEGIN {_pg_body(alias, joins, event)} RETURN NULL; END $$;")
             statements.append(f"CREATE TRIGGER {function} AFTER {event.upper()} ON {table} "
                               f"REFERENCING {PG_REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}();")
     # A truncated registration or round truncates its commendations and proposals too (their
