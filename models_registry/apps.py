@@ -24,18 +24,27 @@ class ModelsRegistryConfig(AppConfig):
             Attachment,
             Commendation,
             CommendationForm,
+            CriteriaSet,
+            Criterion,
+            CriterionAssessment,
             Proposal,
             Registration,
+            Review,
             Unit,
             UnitKind,
+            YearPlan,
         )
 
-        # Everything the reports and the public pages show figures or text from.
+        # Everything the reports, the public pages and the cached parts of the workspace (the
+        # queue's criteria, the plan's timeliness) show figures or text from.
         in_registration = "registration__area__current_province"
         freshness.watch(
-            AdminArea, AreaSuccessor, Attachment, Commendation, CommendationForm, Proposal, Registration, Unit, UnitKind,
+            AdminArea, AreaSuccessor, Attachment, Commendation, CommendationForm, CriteriaSet, Criterion,
+            CriterionAssessment, Proposal, Registration, Review, Unit, UnitKind, YearPlan,
             provinces={Registration: "area__current_province", Unit: "area__current_province",
-                       Attachment: in_registration, Commendation: in_registration, Proposal: in_registration},
+                       Attachment: in_registration, Commendation: in_registration, Proposal: in_registration,
+                       CriterionAssessment: in_registration, Review: in_registration,
+                       YearPlan: "area__current_province"},
         )
         post_migrate.connect(summary_triggers.ensure_installed, sender=self, dispatch_uid="summary-triggers")
         post_migrate.connect(award_summary_triggers.ensure_installed, sender=self, dispatch_uid="award-summary-triggers")

@@ -15,6 +15,10 @@ a copy of one province's figures (a report or a public page of an area inside it
 province's version, which changes in other provinces leave alone. Copies of the whole country use
 the national version; a change whose place is not known (the area tree, the kinds of unit, a bulk
 write) moves the base version, which every copy holds, so it still drops everything.
+
+A unit's private draft (see `instance_changed`) moves none of these versions. The few copies that
+show drafts (the workspace's count of drafts, a unit's own list) ask `copy_key` for `drafts`: they
+also hold the drafts' version of their province, which every save or delete of a draft moves on.
 """
 import hashlib
 import uuid
@@ -27,45 +31,65 @@ from django.utils.translation import get_language
 VERSION_KEY = "du-lieu:phien-ban"  # national: moves on with every change
 BASE_KEY = "du-lieu:phien-ban:chung"  # moves on with changes of no known province
 PROVINCE_KEY = "du-lieu:phien-ban:tinh:{}"
+DRAFTS_KEY = "du-lieu:ban-nhap"  # national: moves on with every private draft saved or deleted
+DRAFTS_PROVINCE_KEY = "du-lieu:ban-nhap:tinh:{}"
 
 # Model label → the lookup from a row to the id of today's province it lies in (set by `watch`).
 PROVINCE_PATHS = {}
 
 
-def _version(key):
-    version = cache.get(key)
-    if version is None:
-        # add, not set: of two servers starting at once, both must end up with the same version.
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(key)
-    return version
+def _versions(*keys):
+    # One round trip to the shared cache for all of a copy's versions.
+    versions = cache.get_many(keys)
+    for key in keys:
+        if key not in versions:
+            # add, not set: of two servers starting at once, both must end up with the same version.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            versions[key] = cache.get(key)
+    return tuple(versions[key] for key in keys)
 
 
 def base_version():
     """The version that only changes of no known province move on (the area tree among them)."""
-    return _version(BASE_KEY)
+    return _versions(BASE_KEY)[0]
 
 
-def data_version(province=None):
-    """The national version, or with `province` (an id of today's province) that province's."""
+def data_version(province=None, *, drafts=False):
+    """The national version, or with `province` (an id of today's province) that province's;
+    with `drafts`, together with the version of the private drafts there."""
     if province is None:
-        return _version(VERSION_KEY)
-    return base_version(), _version(PROVINCE_KEY.format(province))
+        keys = (VERSION_KEY, DRAFTS_KEY) if drafts else (VERSION_KEY,)
+    else:
+        keys = (BASE_KEY, PROVINCE_KEY.format(province))
+        if drafts:
+            keys += (DRAFTS_PROVINCE_KEY.format(province),)
+    versions = _versions(*keys)
+    return versions[0] if len(versions) == 1 else versions
 
 
-def copy_key(kind, *parts, province=None):
+def copy_key(kind, *parts, province=None, drafts=False):
     """The shared-cache key of a copy of `kind` made from `parts` under today's data version and
     the active language. `parts` must hold everything else the copy depends on (who may see what,
     the normalised query); anything left out would let one viewer's copy reach another. A copy
     made only from rows inside one of today's provinces names it (`province`, its id), and lives
-    through changes elsewhere."""
-    digest = hashlib.sha256(repr((data_version(province), get_language(), parts)).encode()).hexdigest()
+    through changes elsewhere. A copy that shows private drafts says `drafts`."""
+    version = data_version(province, drafts=drafts)
+    digest = hashlib.sha256(repr((version, get_language(), parts)).encode()).hexdigest()
     return f"{kind}:{digest}"
 
 
 def data_changed(provinces=None, **_signal_arguments):
     """Move the versions on: of `provinces` (ids) and the nation's, or with None every version."""
     keys = [VERSION_KEY, BASE_KEY] if provinces is None else [VERSION_KEY, *map(PROVINCE_KEY.format, provinces)]
+    _move_on(keys)
+
+
+def drafts_changed(provinces):
+    """A private draft was saved or deleted in `provinces` (ids): move their drafts' versions on."""
+    _move_on([DRAFTS_KEY, *map(DRAFTS_PROVINCE_KEY.format, provinces)])
+
+
+def _move_on(keys):
     # Now, so the rest of this transaction reads its own changes; and again after the commit,
     # because another request may meanwhile have cached a copy of the data before it.
     _new_versions(keys)
@@ -99,20 +123,27 @@ def instance_loaded(sender, instance, **_signal_arguments):
 
 def instance_changed(sender, instance, **_signal_arguments):
     # Units save drafts far more often than anything else is written, and no public page or
-    # report shows a draft: those saves must not throw every copy away.
-    if getattr(instance, "is_private_draft", False):
-        return
-    if sender._meta.label not in PROVINCE_PATHS:
+    # report shows a draft: those saves must not throw every copy away, only those of drafts.
+    private_draft = getattr(instance, "is_private_draft", False)
+    provinces = _provinces_of_instance(sender, instance) if sender._meta.label in PROVINCE_PATHS else None
+    if provinces is None:
         return data_changed()
+    if private_draft:
+        return drafts_changed(provinces)
+    data_changed(provinces)
+
+
+def _provinces_of_instance(sender, instance):
+    """Ids of today's provinces the row lies in (where it was loaded, and now), or None: not known."""
     related, rest = _first_step(sender)
     places = {getattr(instance, related.attname), getattr(instance, "_place_loaded", None)} - {None}
     if not places:
-        return data_changed()
+        return None
     provinces = (
         set(related.related_model._base_manager.filter(pk__in=places).values_list(rest, flat=True)) if rest else places
     )
     # The row's place itself gone (deleted with it) or lying in no province: not known.
-    data_changed(provinces if provinces and None not in provinces else None)
+    return provinces if provinces and None not in provinces else None
 
 
 class NotifyingQuerySet(models.QuerySet):

@@ -1,10 +1,20 @@
 """A change in one province leaves the cached reports and public pages of the others alone."""
+import datetime
+
 import pytest
 from django.core.cache import cache
 
 from models_registry.freshness import copy_key, data_version
-from models_registry.models import Registration, Status
-from tests.factories import make_commune, make_leader, make_province, make_registration, make_unit
+from models_registry.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionAssessment,
+    Registration,
+    Review,
+    ReviewKind,
+    Status,
+)
+from tests.factories import make_commune, make_leader, make_plan, make_province, make_registration, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +103,36 @@ def test_a_public_statistics_page_of_a_province_stays_cached_while_another_provi
 
 def _not_rebuilt(*args, **kwargs):
     raise AssertionError("the copy was rebuilt")
+
+
+def test_a_private_draft_saved_moves_only_the_drafts_version_of_its_province(two_provinces):
+    first, second = two_provinces["first"], two_provinces["second"]
+    before = data_version(first.pk, drafts=True), data_version(second.pk, drafts=True), data_version()
+    make_registration(two_provinces[first.pk])  # a unit's new draft
+    after = data_version(first.pk, drafts=True)
+    assert after[:2] == before[0][:2] and after[2] != before[0][2]  # the reports' versions stay
+    assert data_version(second.pk, drafts=True) == before[1] and data_version() == before[2]
+
+
+def test_a_change_that_reports_show_also_drops_the_copies_that_show_drafts(two_provinces):
+    first = two_provinces["first"]
+    registration = make_registration(two_provinces[first.pk], status=Status.SUBMITTED)
+    before = data_version(first.pk, drafts=True)
+    Registration.objects.filter(pk=registration.pk).update(status=Status.ACCEPTED)
+    assert data_version(first.pk, drafts=True) != before
+
+
+@pytest.mark.parametrize("record", ["assessment", "review", "plan"])
+def test_the_workspaces_own_records_move_the_version_of_their_province_only(two_provinces, record):
+    first, second = two_provinces["first"], two_provinces["second"]
+    registration = make_registration(two_provinces[first.pk], status=Status.ACCEPTED)
+    criteria_set = CriteriaSet.objects.create(unit_kind=registration.unit_kind, name="Bộ tiêu chí", year_from=2020)
+    criterion = Criterion.objects.create(criteria_set=criteria_set, order=1, title="Được nhân dân hưởng ứng")
+    before = data_version(first.pk), data_version(second.pk)
+    if record == "assessment":
+        CriterionAssessment.objects.create(registration=registration, criterion=criterion, met=True)
+    elif record == "review":
+        Review.objects.create(registration=registration, kind=ReviewKind.MID_YEAR, review_date=datetime.date(2025, 6, 1))
+    else:
+        make_plan(first, 2025, registration_closes=datetime.date(2025, 3, 31))
+    assert data_version(first.pk) != before[0] and data_version(second.pk) == before[1]
