@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from models_registry.models import EmailStatus, Notification, NotificationKind, Status
-from models_registry.services import workflow
+from models_registry.services import notifications, workflow
 from tests.factories import (
     make_commune,
     make_plan,
@@ -205,3 +205,34 @@ def test_staff_get_one_digest_a_day_of_what_waits_for_them():
     call_command("send_reminders", date=today.isoformat(), verbosity=0)
     digest = Notification.objects.get(user=world["staff"], kind=NotificationKind.DIGEST)
     assert "1 mô hình mới gửi" in digest.title
+
+
+@pytest.mark.django_db
+def test_the_menus_unread_count_is_kept_until_a_notice_is_written(client, django_assert_num_queries):
+    world = unit_world()
+    client.force_login(world["account"])
+    client.get("/thong-bao/")
+    with django_assert_num_queries(0):
+        assert notifications.unread_count(world["account"]) == 0
+    return_one(world)
+    assert 'aria-label="1 thông báo chưa đọc">1</span>' in client.get("/thong-bao/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_menus_unread_count_drops_at_once_when_the_notices_are_read(client):
+    world = unit_world()
+    return_one(world)
+    client.force_login(world["account"])
+    assert "thông báo chưa đọc" in client.get("/thong-bao/").content.decode()
+    client.post("/thong-bao/da-doc/")
+    assert "thông báo chưa đọc" not in client.get("/thong-bao/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_notice_for_someone_else_keeps_the_users_count(django_assert_num_queries):
+    world = unit_world()
+    notifications.unread_count(world["staff"])
+    return_one(world)  # tells the unit's account
+    with django_assert_num_queries(0):
+        assert notifications.unread_count(world["staff"]) == 0
+

@@ -6,8 +6,10 @@ change that rolls back tells no one, and one that commits is mailed by the worke
 mail server is down for a while.
 """
 import datetime
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,11 @@ from ..models import EmailStatus, Notification, NotificationKind, Role, User
 
 # A submitted model waiting longer than this for a decision is "overdue" in the staff's digest.
 REVIEW_OVERDUE_DAYS = 7
+# The menu of every signed-in page shows the unread count: kept per user in the shared cache, as
+# (the user's notification version, count). Writing or reading a notification moves the version on.
+UNREAD_KEY = "thong-bao:chua-doc:{}"
+VERSION_KEY = "thong-bao:phien-ban:{}"
+UNREAD_SECONDS = 24 * 3600
 
 
 def notify(user, *, kind, title, body="", link="", registration=None, key=None):
@@ -30,6 +37,7 @@ def notify(user, *, kind, title, body="", link="", registration=None, key=None):
             )
     except IntegrityError:
         return None
+    _inbox_changed(user.pk)
     if by_email:
         from ..tasks import send_notification_email
 
@@ -87,14 +95,38 @@ def staff_digest(user, *, submitted, overdue, day):
 
 
 def unread_count(user):
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The user's unread notifications, counted afresh only after one was written or read."""
+    version_key, count_key = VERSION_KEY.format(user.pk), UNREAD_KEY.format(user.pk)
+    kept = cache.get_many([version_key, count_key])
+    version = kept.get(version_key)
+    if version is not None and kept.get(count_key, (None,))[0] == version:
+        return kept[count_key][1]
+    if version is None:
+        cache.add(version_key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(version_key)
+    # Kept under the version read before counting: a notification written meanwhile has moved
+    # the version on, and this count is never read again.
+    count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    cache.set(count_key, (version, count), UNREAD_SECONDS)
+    return count
 
 
 def mark_read(user, notification_ids=None):
     queryset = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
-    return queryset.update(read_at=timezone.now())
+    count = queryset.update(read_at=timezone.now())
+    if count:
+        _inbox_changed(user.pk)
+    return count
+
+
+def _inbox_changed(user_id):
+    # Now, so the rest of this transaction counts its own change; and again after the commit, as a
+    # request may meanwhile have counted the inbox as it was before (as freshness.data_changed does).
+    key = VERSION_KEY.format(user_id)
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
 
 
 def retry_delay(attempts):
