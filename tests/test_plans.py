@@ -169,3 +169,45 @@ def test_a_unit_that_registered_after_the_deadline_reads_that_it_was_late(client
     make_sent(world["late"], YEAR, datetime.date(YEAR, 4, 2))
     client.force_login(make_unit_user(world["late"]))
     assert f"Xong ngày 02/04/{YEAR}, trễ hạn" in client.get("/don-vi/").content.decode()
+
+
+def test_the_timeliness_summary_matches_the_tables_it_sums_up(world):
+    timeliness_fixture(world)
+    by_commune, _by_kind = plans.timeliness(world["province_staff"], world["province"], YEAR)
+    total = plans.timeliness_total(world["province_staff"], world["province"], YEAR)
+    assert total.total == sum(row.total for row in by_commune) == 3
+    for step in plans.STEPS:
+        assert total.counts[step] == {state: sum(row.counts[step][state] for row in by_commune)
+                                      for state in plans.STATES}
+
+
+def test_the_timeliness_summary_follows_a_review_recorded_after_it_was_kept(world):
+    timeliness_fixture(world)
+    staff, province = world["province_staff"], world["province"]
+    assert plans.timeliness_total(staff, province, YEAR).counts[plans.MID_YEAR][plans.LATE] == 1
+    late = world["late"].registrations.get()
+    Review.objects.create(registration=late, kind=ReviewKind.MID_YEAR, review_date=datetime.date(YEAR, 6, 1))
+    assert plans.timeliness_total(staff, province, YEAR).counts[plans.MID_YEAR] == {
+        plans.ON_TIME: 1, plans.LATE: 1, plans.NOT_YET: 1}
+
+
+def test_the_timeliness_summary_follows_a_plan_changed_after_it_was_kept(world):
+    timeliness_fixture(world)
+    staff, province = world["province_staff"], world["province"]
+    assert plans.timeliness_total(staff, province, YEAR).counts[plans.REGISTERED][plans.LATE] == 1
+    plans.save_plan(staff, province, YEAR, dates={"registration_closes": datetime.date(YEAR, 4, 30)})
+    assert plans.timeliness_total(staff, province, YEAR).counts[plans.REGISTERED][plans.LATE] == 0
+
+
+def test_the_timeliness_summary_is_kept_through_a_change_in_another_province(world, monkeypatch):
+    timeliness_fixture(world)
+    staff, province = world["province_staff"], world["province"]
+    elsewhere = make_unit(make_commune(make_province()), kind=world["on_time"].kind)
+    plans.timeliness_total(staff, province, YEAR)
+    make_sent(elsewhere, YEAR, datetime.date(YEAR, 3, 1))
+    monkeypatch.setattr(plans, "_timeliness_total", _not_recounted)
+    assert plans.timeliness_total(staff, province, YEAR).total == 3
+
+
+def _not_recounted(*args, **kwargs):
+    raise AssertionError("the summary was counted again")

@@ -6,11 +6,15 @@ own units. Every deadline in the portal is read through `effective_plan`.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..access import scope_of
+from ..freshness import copy_key
 from ..models import (
     PLAN_DATES,
     AdminArea,
@@ -233,16 +237,21 @@ def units_in_scope(user, area):
 def unit_states(units, year):
     """[(unit, {step: state})] for the units, with the plan read once per commune."""
     units = list(units.select_related("area", "kind", "kind__parent"))
-    done = done_dates([u.pk for u in units], year)
+    return list(zip(units, step_states([(unit.pk, unit.area) for unit in units], year), strict=True))
+
+
+def step_states(units, year):
+    """[{step: state}] for (unit id, its area) pairs, in their order, the plan read once per area."""
+    done = done_dates([pk for pk, _area in units], year)
     plans = {(p.area_id, p.year): p for p in YearPlan.objects.filter(year=year).select_related("area")}
     plan_cache = {}
     rows = []
-    for unit in units:
-        plan = plan_cache.get(unit.area_id)
+    for pk, area in units:
+        plan = plan_cache.get(area.pk)
         if plan is None:
-            plan = plan_cache[unit.area_id] = effective_plan(unit.area, year, plans=plans)
-        rows.append((unit, {step: state_of(done[step].get(unit.pk), plan.date(date_name))
-                            for step, (date_name, _label) in STEPS.items()}))
+            plan = plan_cache[area.pk] = effective_plan(area, year, plans=plans)
+        rows.append({step: state_of(done[step].get(pk), plan.date(date_name))
+                     for step, (date_name, _label) in STEPS.items()})
     return rows
 
 
@@ -308,12 +317,31 @@ def reminders_due(today):
 
 
 def timeliness_total(user, area, year):
-    """One row for the whole area: the staff home's summary of the timeliness tables."""
-    by_commune, _by_kind = timeliness(user, area, year)
+    """One row for the whole area: the staff home's summary of the timeliness tables.
+
+    Every unit of the area is read for it, and it changes only with the data (units, plans,
+    registrations and their reviews): it is kept in the shared cache under the data version of
+    the area's province, for every viewer of the same scope."""
+    seconds = settings.REPORT_CACHE_SECONDS
+    if seconds <= 0:
+        return _timeliness_total(user, area, year)
+    kind, scope_area = scope_of(user)
+    key = copy_key("tien-do", kind, getattr(scope_area, "pk", scope_area), area.pk, year,
+                   province=area.current_province_id)
+    total = cache.get(key)
+    if total is None:
+        total = _timeliness_total(user, area, year)
+        cache.set(key, total, seconds)
+    return total
+
+
+def _timeliness_total(user, area, year):
+    # A province holds thousands of units: read as (id, area id) pairs, not as model instances.
+    units = list(units_in_scope(user, area).values_list("pk", "area_id"))
+    areas = AdminArea.objects.in_bulk({area_id for _pk, area_id in units})
     total = TimelinessRow(str(area), "", "")
-    for row in by_commune:
-        total.total += row.total
-        for step, by_state in row.counts.items():
-            for state, count in by_state.items():
-                total.counts[step][state] += count
+    for states in step_states([(pk, areas[area_id]) for pk, area_id in units], year):
+        total.total += 1
+        for step, state in states.items():
+            total.counts[step][state] += 1
     return total
