@@ -49,7 +49,11 @@ class QueueFilterSet(django_filters.FilterSet):
         return queryset.filter(unmet=0, met__gte=F("criteria_total"))
 
     def filter_waiting(self, queryset, name, value):
-        return queryset.filter(sent_at__lte=timezone.now() - datetime.timedelta(days=int(value)))
+        # By the calendar day it was sent, as the queue counts the days waiting: "from 7 days" lists
+        # exactly the rows that read 7 days or more, all day long (and the queue's copy holds the day).
+        first_day_too_recent = timezone.localdate() - datetime.timedelta(days=int(value) - 1)
+        return queryset.filter(sent_at__lt=timezone.make_aware(
+            datetime.datetime.combine(first_day_too_recent, datetime.time.min)))
 
     @property
     def form(self):

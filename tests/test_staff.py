@@ -1,5 +1,6 @@
 """The staff workspace (/quan-ly/): queue, list, decisions, entering on a unit's behalf, criteria, reviews, closing."""
 import datetime
+import re
 
 import pytest
 
@@ -15,8 +16,16 @@ from models_registry.models import (
     Unit,
     YearClosure,
 )
-from models_registry.services import audit
-from tests.factories import make_portal_world, make_registration, make_unit
+from models_registry.services import audit, workflow
+from tests.factories import (
+    make_commune,
+    make_portal_world,
+    make_province,
+    make_registration,
+    make_sent,
+    make_staff,
+    make_unit,
+)
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year
@@ -287,8 +296,9 @@ def test_list_query_count_does_not_grow_with_rows(staff_client, world, django_as
 
 def test_queue_query_count_does_not_grow_with_rows(staff_client, world, django_assert_max_num_queries):
     make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
-    # 12 for the queue, 4 for the year's timeliness summary (units, plans, sent and reviewed dates).
-    with django_assert_max_num_queries(16) as small:
+    # 13 for the queue (one lists the filter's communes, which name its form's copy), 4 for the
+    # year's timeliness summary (units, plans, sent and reviewed dates).
+    with django_assert_max_num_queries(17) as small:
         staff_client.get("/quan-ly/")
     for _n in range(40):
         unit = make_unit(world.commune_x, kind=world.kind)
@@ -355,3 +365,90 @@ def test_registration_page_shows_its_commendations_with_a_certificate_link(staff
     page = staff_client.get(f"/quan-ly/mo-hinh/{registration.pk}/").content.decode()
     assert "Quyết định số 45/QĐ-UBND ngày 14/10/2025" in page
     assert f"/quan-ly/khen-thuong/{commendation.pk}/giay-khen/" in page
+
+
+# The queue page's copy (views/fragments.py) -------------------------------------------------------
+
+def test_the_queue_page_is_read_from_its_copy_while_nothing_changes(staff_client, world, django_assert_max_num_queries):
+    make_registration(world.unit_a, year=YEAR, name="Chờ duyệt trong xã", status=Status.SUBMITTED)
+    staff_client.get("/quan-ly/")
+    # The session and the user: nothing of the page itself.
+    with django_assert_max_num_queries(2):
+        assert "Chờ duyệt trong xã" in staff_client.get("/quan-ly/").content.decode()
+
+
+def test_a_registration_accepted_leaves_the_queue_and_moves_the_counts_at_once(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, name="Chờ duyệt trong xã", status=Status.SUBMITTED)
+    staff_client.get("/quan-ly/")
+    workflow.accept(world.canbo_xa, registration)
+    response = staff_client.get("/quan-ly/")
+    counts = {value: count for value, _label, count in response.context["counts"]}
+    assert (counts[Status.SUBMITTED], counts[Status.ACCEPTED], response.context["queue_total"]) == (0, 1, 0)
+    assert "Chờ duyệt trong xã" not in response.content.decode()
+
+
+def test_a_new_draft_shows_at_once_in_the_queue_pages_count_of_drafts(staff_client, world):
+    staff_client.get("/quan-ly/")
+    make_registration(world.unit_a, year=YEAR)  # a unit's private draft, which reports never show
+    counts = {value: count for value, _label, count in staff_client.get("/quan-ly/").context["counts"]}
+    assert counts[Status.DRAFT] == 1
+
+
+def test_a_criterion_assessed_shows_at_once_in_the_queue(staff_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    criteria_set = CriteriaSet.objects.create(unit_kind=world.kind, name="Bộ tiêu chí", year_from=YEAR - 1)
+    criterion = Criterion.objects.create(criteria_set=criteria_set, order=1, title="Được nhân dân hưởng ứng")
+    assert "Chưa đánh giá" in staff_client.get("/quan-ly/").content.decode()
+    workflow.assess_criteria(world.canbo_xa, registration, [(criterion, False, "", None)])
+    assert "1 tiêu chí chưa đạt" in staff_client.get("/quan-ly/").content.decode()
+
+
+def test_the_queue_pages_copy_lives_through_a_change_in_another_province(staff_client, world, monkeypatch):
+    elsewhere = make_registration(make_unit(make_commune(make_province())), year=YEAR, status=Status.SUBMITTED)
+    staff_client.get("/quan-ly/")
+    Registration.objects.filter(pk=elsewhere.pk).update(status=Status.ACCEPTED)  # the workflow's UPDATE
+    monkeypatch.setattr("models_registry.views.staff._home_context", _not_rebuilt)
+    assert staff_client.get("/quan-ly/").status_code == 200
+    make_registration(world.unit_b, year=YEAR, status=Status.SUBMITTED)
+    with pytest.raises(AssertionError, match="rebuilt"):
+        staff_client.get("/quan-ly/")
+
+
+def test_staff_of_another_commune_never_read_the_first_communes_copy(client, world):
+    make_registration(world.unit_a, year=YEAR, name="Chờ duyệt xã Hòa Bình", status=Status.SUBMITTED)
+    client.force_login(world.canbo_xa)
+    client.get("/quan-ly/")
+    client.force_login(world.canbo_xa_khac)
+    assert "Chờ duyệt xã Hòa Bình" not in client.get("/quan-ly/").content.decode()
+
+
+def test_a_leader_never_reads_the_staffs_copy_with_its_actions(client, world):
+    make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    client.force_login(world.canbo_tinh)
+    assert "Duyệt hàng loạt" in client.get("/quan-ly/").content.decode()
+    client.force_login(world.lanhdao)
+    assert "Duyệt hàng loạt" not in client.get("/quan-ly/").content.decode()
+
+
+def test_two_staff_share_the_queues_copy_each_with_their_own_token_and_name(client, world):
+    make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    colleague = make_staff(world.commune_x, username="canbo.xa2", first_name="Đồng nghiệp")
+    client.force_login(world.canbo_xa)
+    first = client.get("/quan-ly/").content.decode()
+    client.force_login(colleague)
+    second = client.get("/quan-ly/").content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert "Đồng nghiệp" in second and "Cán bộ xã" not in second
+    assert not set(token.findall(first)) & set(token.findall(second))
+    assert second.count('form="queue-form"') == first.count('form="queue-form"') > 0
+
+
+def test_waiting_from_seven_days_lists_a_model_sent_seven_calendar_days_ago(staff_client, world):
+    today = datetime.date.today()
+    seven = make_sent(world.unit_a, YEAR, today - datetime.timedelta(days=7))
+    make_sent(world.unit_a, YEAR, today - datetime.timedelta(days=6))
+    assert [r.pk for r in staff_client.get("/quan-ly/?cho=7").context["queue"]] == [seven.pk]
+
+
+def _not_rebuilt(*args, **kwargs):
+    raise AssertionError("the copy was rebuilt")

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from ..models import (
 from ..pagination import NEWEST_FIRST, PARAMETERS, keyset_page, total_of
 from ..queue_filters import QueueFilterSet
 from ..services import plans, workflow
+from .fragments import cached_fragment
 from .registrations import (
     STAFF,
     create_registration,
@@ -107,32 +109,62 @@ def with_results(rows):
     return rows
 
 
+# The queue's parameters (queue_filters.py) and the year of the counts: the page's copy is made from these alone.
+HOME_PARAMETERS = ("nam", "xa", "tieu-chi", "cho", "sap-xep")
+
+
 @role_required(may_use_workspace)
 def home(request):
-    """The queue: submitted registrations waiting for a decision, oldest first, with counts by status."""
-    visible = Registration.objects.for_user(request.user)
-    this_year = datetime.date.today().year
-    year = parse_id(request.GET.get("nam")) or this_year
+    """The queue: submitted registrations waiting for a decision, oldest first, with counts by status.
+
+    Everything but the menu, the messages and the bulk form's token comes from the data, the
+    viewer's scope, the query and the day: one copy serves every viewer of the same scope until a
+    change in their province (views/fragments.py)."""
+    user = request.user
+    year = parse_id(request.GET.get("nam")) or datetime.date.today().year
+    # Bound by any parameter at all, as before; read from the known ones only.
+    data = QueryDict(mutable=True) if request.GET else None
+    if data is not None:
+        data.update({name: request.GET[name] for name in HOME_PARAMETERS if name in request.GET})
+    content = cached_fragment(
+        # What the scope, the actions and the heading are made from (access.scope_of, may_review).
+        "hang-cho", user.is_superuser, user.role, user.area_id, year,
+        None if data is None else sorted(data.items()), timezone.localdate(),
+        place=lambda: user.area.current_province_id if scope_of(user)[0] == AREA else None, drafts=True,
+        build=lambda: render_to_string("staff/home_content.html", _home_context(user, year, data)),
+    )
+    return render(request, "staff/home.html", {"content": content})
+
+
+def _home_context(user, year, data):
+    visible = Registration.objects.for_user(user)
     counts = dict(visible.filter(year=year).values_list("status").annotate(n=Count("pk")).order_by())
     rows = queue_rows(visible)
     communes = AdminArea.objects.filter(pk__in=visible.filter(status=Status.SUBMITTED).values("area")).order_by("name")
-    queue_filter = QueueFilterSet(request.GET or None, rows, communes=communes)
+    queue_filter = QueueFilterSet(data, rows, communes=communes)
     queue = queue_filter.qs.select_related(*LIST_COLUMNS)
     if not queue.query.order_by:
         queue = queue.order_by("sent_at", "pk")
-    return render(request, "staff/home.html", {
-        "queue": with_results(list(queue[:QUEUE_LIMIT])),
-        "queue_total": queue.count(),
+    shown = with_results(list(queue[:QUEUE_LIMIT]))
+    return {
+        "queue": shown,
+        # Counted again only when the list was cut short.
+        "queue_total": queue.count() if len(shown) == QUEUE_LIMIT else len(shown),
         "filter": queue_filter,
+        "filtered": data is not None,
+        # The filter form is rendered once for each state of it and list of communes (its choices).
+        "form_state": data.urlencode() if data is not None else "",
+        "communes": "|".join(f"{commune.pk}:{commune}" for commune in communes),
+        "copy_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
         "year": year,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
         "year_total": sum(counts.values()),
-        "area": request.user.area,
-        "can_act": may_review(request.user),
-        "timeliness": plans.timeliness_total(request.user, request.user.area, year) if request.user.area else None,
+        "area": user.area,
+        "can_act": may_review(user),
+        "timeliness": plans.timeliness_total(user, user.area, year) if user.area else None,
         "steps": plans.STEPS,
         "states": plans.STATES,
-    })
+    }
 
 
 @role_required(may_use_workspace)

@@ -2,6 +2,7 @@
 (function () {
   var all = document.getElementById("chon-het");
   if (!all) return;
-  var boxes = document.querySelectorAll('#queue-form input[name="chon"]');
+  // The boxes belong to the bulk form by its id (form="queue-form"), outside the form element.
+  var boxes = document.querySelectorAll('input[name="chon"][form="queue-form"]');
   all.addEventListener("change", function () { boxes.forEach(function (box) { box.checked = all.checked; }); });
 })();
