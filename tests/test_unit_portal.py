@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from models_registry.models import Action, Attachment, Registration, RegistrationEvent, Source, Status
 from models_registry.services import workflow
-from tests.factories import make_portal_world, make_registration
+from tests.factories import make_commune, make_portal_world, make_province, make_registration, make_unit
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year
@@ -288,3 +288,50 @@ def test_evidence_can_be_kept_off_the_public_pages(unit_client, world):
     unit_client.post(f"/don-vi/mo-hinh/{registration.pk}/minh-chung/",
                      {"file": SimpleUploadedFile("cmnd.png", PNG, content_type="image/png")})
     assert Attachment.objects.get().is_public is False
+
+
+# The home page's copy (views/fragments.py) --------------------------------------------------------
+
+def test_home_is_read_from_its_copy_while_nothing_changes(unit_client, world, django_assert_max_num_queries):
+    make_registration(world.unit_a, year=YEAR, name="Tủ sách cộng đồng", status=Status.ACCEPTED)
+    unit_client.get("/don-vi/")
+    # The session and the user: nothing of the page itself.
+    with django_assert_max_num_queries(2):
+        assert "Tủ sách cộng đồng" in unit_client.get("/don-vi/").content.decode()
+
+
+def test_a_draft_saved_shows_at_once_on_the_units_home(unit_client, world):
+    draft = make_registration(world.unit_a, year=YEAR, name="Tên cũ")
+    unit_client.get("/don-vi/")
+    unit_client.post(f"/don-vi/mo-hinh/{draft.pk}/sua/", {**VALID, "name": "Tên mới", "version": 1})
+    page = unit_client.get("/don-vi/").content.decode()
+    assert "Tên mới" in page and "Tên cũ" not in page
+
+
+def test_a_model_returned_by_staff_shows_at_once_on_the_units_home(unit_client, world):
+    registration = make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    assert "Có 1 mô hình bị trả lại" not in unit_client.get("/don-vi/").content.decode()
+    workflow.return_with_reason(world.canbo_xa, registration, "Thiếu ảnh hoạt động")
+    assert "Có 1 mô hình bị trả lại" in unit_client.get("/don-vi/").content.decode()
+
+
+def test_the_units_home_copy_lives_through_a_change_in_another_province(unit_client, world, monkeypatch):
+    elsewhere = make_unit(make_commune(make_province()), kind=world.kind)
+    submitted = make_registration(elsewhere, year=YEAR, status=Status.SUBMITTED)
+    unit_client.get("/don-vi/")
+    Registration.objects.filter(pk=submitted.pk).update(status=Status.ACCEPTED)  # the workflow's UPDATE
+    make_registration(elsewhere, year=YEAR)  # a private draft there
+    monkeypatch.setattr("models_registry.views.unit_portal._home_context", _not_rebuilt)
+    assert unit_client.get("/don-vi/").status_code == 200
+
+
+def test_another_unit_never_reads_the_first_units_copy(client, world):
+    make_registration(world.unit_a, year=YEAR, name="Mô hình của đơn vị A")
+    client.force_login(world.donvi_a)
+    client.get("/don-vi/")
+    client.force_login(world.donvi_b)
+    assert "Mô hình của đơn vị A" not in client.get("/don-vi/").content.decode()
+
+
+def _not_rebuilt(*args, **kwargs):
+    raise AssertionError("the copy was rebuilt")

@@ -2,7 +2,10 @@
 import datetime
 
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from ..access import is_unit_account, role_required
@@ -10,16 +13,26 @@ from ..filters import parse_id
 from ..forms.registration import RegistrationForm, prefill_from
 from ..models import Registration, Unit
 from ..services import plans
+from .fragments import cached_fragment
 from .registrations import UNIT, create_registration, get_registration_for_user
 
 
 @role_required(is_unit_account)
 def home(request):
-    unit = Unit.objects.select_related("area", "kind").get(pk=request.user.unit_id)
+    """The unit's registrations year by year, its deadlines and what to do next: made from the data
+    and the day alone, so kept as one copy per unit until a change in its province (views/fragments.py)."""
     this_year = datetime.date.today().year
-    registrations = list(
-        Registration.objects.for_user(request.user).select_related("continues").order_by("-year", "name")
+    unit = SimpleLazyObject(lambda: Unit.objects.select_related("area", "kind").get(pk=request.user.unit_id))
+    content = cached_fragment(
+        "don-vi", request.user.unit_id, this_year, timezone.localdate(), drafts=True,
+        place=lambda: unit.area.current_province_id,
+        build=lambda: render_to_string("unit_portal/home_content.html", _home_context(request.user, unit, this_year)),
     )
+    return render(request, "unit_portal/home.html", {"content": content})
+
+
+def _home_context(user, unit, this_year):
+    registrations = list(Registration.objects.for_user(user).select_related("continues").order_by("-year", "name"))
     years = {}
     for registration in registrations:
         years.setdefault(registration.year, []).append(registration)
@@ -28,7 +41,7 @@ def home(request):
         Registration.objects.filter(continues__in=last_year).values_list("continues_id", flat=True)
     ) if last_year else set()
     plan, deadlines = plans.unit_deadlines(unit, this_year)
-    return render(request, "unit_portal/home.html", {
+    return {
         "unit": unit,
         "plan": plan,
         "deadlines": deadlines,
@@ -37,7 +50,7 @@ def home(request):
         "missing_this_year": this_year not in years,
         "to_continue": [r for r in last_year if r.pk not in continued and r.status != "withdrawn"],
         "returned_count": sum(1 for r in registrations if r.status == "returned"),
-    })
+    }
 
 
 @role_required(is_unit_account)
