@@ -247,7 +247,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 if os.getenv("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    # One Redis client per connection pool, not one per call (danvan/cache.py).
+    CACHES = {"default": {"BACKEND": "danvan.cache.ReusedClientRedisCache", "LOCATION": os.environ["REDIS_URL"]}}
     # Sessions are read on every signed-in request: from the shared cache, written through to
     # the database. Only with a shared cache: a per-process one would keep a logged-out
     # session alive in the other workers.
