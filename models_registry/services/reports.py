@@ -32,14 +32,13 @@ from ..models import (
     AreaLevel,
     AreaYearSummary,
     Basis,
-    Commendation,
+    CommendationSummary,
     ExemplarKind,
     Field,
     Level,
     Outcome,
-    Proposal,
     ProposalStatus,
-    Registration,
+    ProposalSummary,
     RegistrationDaySummary,
     Status,
     Structure,
@@ -101,39 +100,40 @@ class Period:
 class Summaries:
     """What a report is counted from: the summary rows a viewer may see, by area and year (every
     figure, each breakdown a column), by area and unit kind, by unit (units registered, the
-    drill-down by unit) and by area and day (the unfinished year's comparison), and the viewer's
-    registrations, read only where a figure links rows to rows (commendations, proposals)."""
+    drill-down by unit), by area and day (the unfinished year's comparison), and the commendations
+    and proposals by area."""
 
     years: object  # AreaYearSummary queryset
     kinds: object  # AreaKindSummary queryset, narrowed as `years` is
     units: object  # UnitYearSummary queryset
-    registrations: object  # Registration queryset
     days: object  # RegistrationDaySummary queryset, narrowed as `years` is
+    commendations: object  # CommendationSummary queryset, narrowed as `years` is
+    proposals: object  # ProposalSummary queryset, narrowed as `years` is
     # Once narrowed to one area (`in_area`): the year rows before that, where its children's are.
     wide: object = None
 
     @classmethod
     def for_user(cls, user):
         return cls(AreaYearSummary.objects.for_user(user), AreaKindSummary.objects.for_user(user),
-                   UnitYearSummary.objects.for_user(user), Registration.objects.for_user(user),
-                   RegistrationDaySummary.objects.for_user(user))
+                   UnitYearSummary.objects.for_user(user), RegistrationDaySummary.objects.for_user(user),
+                   CommendationSummary.objects.for_user(user), ProposalSummary.objects.for_user(user))
 
     @classmethod
     def published(cls):
         return cls(AreaYearSummary.objects.published(), AreaKindSummary.objects.published(),
-                   UnitYearSummary.objects.published(), Registration.objects.published(),
-                   RegistrationDaySummary.objects.published())
+                   UnitYearSummary.objects.published(), RegistrationDaySummary.objects.published(),
+                   CommendationSummary.objects.published(), ProposalSummary.objects.published())
 
     @classmethod
     def everything(cls):
         return cls(AreaYearSummary.objects.all(), AreaKindSummary.objects.all(), UnitYearSummary.objects.all(),
-                   Registration.objects.all(), RegistrationDaySummary.objects.all())
+                   RegistrationDaySummary.objects.all(), CommendationSummary.objects.all(), ProposalSummary.objects.all())
 
     def filter(self, *args, **kwargs):
         """Narrowed by columns all of them have (status, year)."""
         return Summaries(self.years.filter(*args, **kwargs), self.kinds.filter(*args, **kwargs),
-                         self.units.filter(*args, **kwargs), self.registrations.filter(*args, **kwargs),
-                         self.days.filter(*args, **kwargs),
+                         self.units.filter(*args, **kwargs), self.days.filter(*args, **kwargs),
+                         self.commendations.filter(*args, **kwargs), self.proposals.filter(*args, **kwargs),
                          None if self.wide is None else self.wide.filter(*args, **kwargs))
 
     def in_area(self, area):
@@ -141,13 +141,14 @@ class Summaries:
         summaries, counting everything inside it (old communes rolled up included); the
         country's are its provinces' of today."""
         if area is None:
-            return Summaries(self.years.of_area(None), self.kinds.of_area(None), self.units, self.registrations,
-                             self.days.of_area(None), self.years)
+            return Summaries(self.years.of_area(None), self.kinds.of_area(None), self.units, self.days.of_area(None),
+                             self.commendations.of_area(None), self.proposals.of_area(None), self.years)
         return Summaries(self.years.of_area(area), self.kinds.of_area(area), self.units.filter(area.scope_q("area")),
-                         self.registrations.filter(area.scope_q("area")), self.days.of_area(area), self.years)
+                         self.days.of_area(area), self.commendations.of_area(area), self.proposals.of_area(area),
+                         self.years)
 
     def sql(self):
-        return _sql(self.years), _sql(self.units), _sql(self.registrations)
+        return _sql(self.years), _sql(self.units)
 
 
 def summary_aggregates(keys=None):
@@ -512,20 +513,18 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     # 2 queries: commendations by form and level, proposals by level and decision.
     commendations = [
         (row["form__name"], Level(row["level"]).label, row["n"])
-        for row in Commendation.objects.active().filter(registration__in=in_period.registrations.values("pk"))
-        .order_by("form__order", "level")
+        for row in in_period.commendations.order_by("form__order", "level")
         .values("form__name", "form__order", "level")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("commendations"))
     ]
     proposals = [
-        (Level(row["round__level"]).label, row["pending"], row["accepted"], row["declined"])
-        for row in Proposal.objects.filter(registration__in=in_period.registrations.values("pk"))
-        .order_by("round__level")
-        .values("round__level")
+        (Level(row["level"]).label, row["pending"], row["accepted"], row["declined"])
+        for row in in_period.proposals.order_by("level")
+        .values("level")
         .annotate(
-            pending=Count("pk", filter=Q(status=ProposalStatus.PENDING)),
-            accepted=Count("pk", filter=Q(status=ProposalStatus.ACCEPTED)),
-            declined=Count("pk", filter=Q(status=ProposalStatus.DECLINED)),
+            pending=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.PENDING)), 0),
+            accepted=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.ACCEPTED)), 0),
+            declined=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.DECLINED)), 0),
         )
     ]
 
