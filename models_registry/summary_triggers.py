@@ -193,8 +193,9 @@ def _fresh(source, vendor):
     from .services.reports import COUNTED_STATUSES
 
     def continued(statuses):
-        return (f"EXISTS (SELECT 1 FROM {REGISTRATION} s WHERE s.continues_id = r.id AND s.year = r.year + 1 "
-                f"AND s.status IN ({_listed(statuses)}))")
+        # A count, not EXISTS: PostgreSQL may turn an EXISTS into a hash of every registration.
+        return (f"(SELECT count(*) FROM {REGISTRATION} s WHERE s.continues_id = r.id AND s.year = r.year + 1 "
+                f"AND s.status IN ({_listed(statuses)})) > 0")
 
     def first_day(basis):
         return (f"(SELECT {_local_day(vendor, 'min(e.at)')} FROM {EVENT} e WHERE e.registration_id = r.id "
@@ -301,7 +302,8 @@ PG_AFFECTED = {
 def _refresh_pg(affected):
     """Step 2 for the registrations `affected` (a SELECT of ids) names: one statement that moves the
     cells of those whose facts changed and stores their facts, then the emptied day cells' removal."""
-    fresh = _fresh(f"SELECT 1 AS sign, * FROM {REGISTRATION} WHERE id IN ({affected})", "postgresql")
+    # An array, so each registration is read by its key however few or many the planner expects.
+    fresh = _fresh(f"SELECT 1 AS sign, * FROM {REGISTRATION} WHERE id = ANY (ARRAY({affected}))", "postgresql")
     stored_columns = ", ".join(f"f.{column} AS stored_{column}" for column in FACT_COLUMNS)
     moves = (f"SELECT {', '.join(('sign', *ROW[:-len(FACT_COLUMNS)], *FACT_COLUMNS))} FROM changed UNION ALL "
              f"SELECT -1, {', '.join((*ROW[:-len(FACT_COLUMNS)], *(f'stored_{column}' for column in FACT_COLUMNS)))} "
