@@ -5,7 +5,7 @@ import io
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .resources import FORMULA_PREFIXES, neutralise
@@ -41,9 +41,25 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2E6E6")
 
 
+def table_styles():
+    """The styles of the tables' cells, registered once in each workbook: giving each of a
+    province's tens of thousands of cells its own border and alignment objects made openpyxl hash
+    them cell by cell, seconds per export. New for each workbook, which binds them to itself.
+    Named in Vietnamese: Excel lists them as cell styles."""
+    return (
+        NamedStyle("Tiêu đề cột", font=Font(bold=True), fill=HEADER_FILL, border=BOX,
+                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+        NamedStyle("Nhãn dòng", border=BOX, alignment=Alignment(wrap_text=True, vertical="top")),
+        NamedStyle("Số liệu", border=BOX, number_format="#,##0"),
+        NamedStyle("Ô bảng", border=BOX),
+    )
+
+
 def report_workbook(area, period, tables, *, made_on, taken):
     """A printable A4 sheet: heading, the tables, and a signature block for the head of the commission."""
     book = Workbook()
+    for style in table_styles():
+        book.add_named_style(style)
     sheet = book.active
     sheet.title = _("Báo cáo")
     # At least four columns: the commission's name on the left, the signature block on the right.
@@ -82,15 +98,12 @@ def report_workbook(area, period, tables, *, made_on, taken):
         put(row, 1, str(table.title), font=Font(bold=True, size=12))
         row += 1
         for column, header in enumerate([table.label_header, *table.columns], start=1):
-            put(row, column, str(header), font=Font(bold=True), fill=HEADER_FILL, border=BOX,
-                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+            put(row, column, str(header), style="Tiêu đề cột")
         row += 1
         for table_row in table.rows:
-            put(row, 1, table_row.label, border=BOX, alignment=Alignment(wrap_text=True, vertical="top"))
+            put(row, 1, table_row.label, style="Nhãn dòng")
             for column, value in enumerate(table_row.values, start=2):
-                cell = put(row, column, value, border=BOX)
-                if isinstance(value, int):
-                    cell.number_format = "#,##0"
+                put(row, column, value, style="Số liệu" if isinstance(value, int) else "Ô bảng")
             row += 1
         if table.note:
             put(row, 1, table.note, font=Font(italic=True))
@@ -121,6 +134,8 @@ def report_workbook(area, period, tables, *, made_on, taken):
 def list_workbook(title, headers, rows):
     """One named sheet of a list: bold frozen header with filters, grouped numbers, formulas kept as text."""
     book = Workbook()
+    for style in table_styles():
+        book.add_named_style(style)
     sheet = book.active
     sheet.title = str(title)[:31].translate(str.maketrans(":\\/?*[]", "-------"))
     sheet.append([str(h) for h in headers])
