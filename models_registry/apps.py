@@ -15,7 +15,7 @@ class ModelsRegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
         from . import award_summary_triggers, freshness, signin, summary_triggers  # noqa: F401  (signin: its sign-in receiver)
         from .models import (
@@ -47,4 +47,5 @@ class ModelsRegistryConfig(AppConfig):
                        YearPlan: "area__current_province"},
         )
         post_migrate.connect(summary_triggers.ensure_installed, sender=self, dispatch_uid="summary-triggers")
+        pre_migrate.connect(award_summary_triggers.drop_before_migrate, sender=self, dispatch_uid="award-summary-triggers")
         post_migrate.connect(award_summary_triggers.ensure_installed, sender=self, dispatch_uid="award-summary-triggers")

@@ -18,14 +18,14 @@ with a WHEN on the same columns. Each trigger reads only the joined tables and w
 summaries, so neither the order in which PostgreSQL fires a table's triggers (by name) nor the
 registration summaries' own triggers on the same tables change what they count.
 
-Installed by migration 0017 and checked after every `migrate`, as summary_triggers.py is: SQLite
-rebuilds a table to alter it, which drops the table's triggers.
+Installed by migration 0017 on PostgreSQL; on SQLite dropped before every `migrate` and installed
+after it (see drop_before_migrate), and on both checked after every `migrate`.
 """
 from dataclasses import dataclass
 
 from django.db import connections, transaction
 
-from .summary_triggers import ANCESTORS, AREA, REGISTRATION, _grouped, _upsert_pg, _upsert_sqlite
+from .summary_triggers import ANCESTORS, AREA, REGISTRATION, _upsert_pg, _upsert_sqlite
 
 COMMENDATION = "models_registry_commendation"
 PROPOSAL = "models_registry_proposal"
@@ -285,8 +285,23 @@ def ensure_installed(using="default", **_signal_arguments):
         install(connection)
 
 
+def drop_before_migrate(using="default", **_signal_arguments):
+    """On SQLite, the triggers go before a migrate and come back after it (ensure_installed, which
+    recounts). SQLite alters a table by building a copy and renaming it into place, and refuses the
+    rename while a trigger on another table names the one being replaced: with the triggers in
+    place, a migration altering a commendation, proposal, round, registration or area would fail."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for statement in sqlite_backwards():
+                cursor.execute(statement)
+
+
 def migrate_forwards(apps, schema_editor):
-    install(schema_editor.connection)
+    # On SQLite the later migrations of the same run may still rebuild tables: ensure_installed
+    # installs the triggers once they all have run.
+    if schema_editor.connection.vendor != "sqlite":
+        install(schema_editor.connection)
 
 
 def migrate_backwards(apps, schema_editor):

@@ -5,7 +5,8 @@ from collections import Counter
 
 import pytest
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
+from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -275,3 +276,26 @@ def test_flushing_the_commendations_and_proposals_empties_their_summaries(world)
             cursor.execute(statement)
     assert not CommendationSummary.objects.exists()
     assert not ProposalSummary.objects.exists()
+
+
+def _alter_authority(max_length):
+    """Alter a column of the commendations as a migration would (SQLite rebuilds the table)."""
+    before = Commendation._meta.get_field("authority")
+    after = models.CharField(max_length=max_length)
+    after.set_attributes_from_name("authority")
+    after.model = Commendation
+    with connection.schema_editor() as editor:
+        editor.alter_field(Commendation, before, after)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_may_alter_a_table_the_summaries_count_and_they_stay_exact(reference_data, world):
+    _commended(world)
+    emit_pre_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    try:
+        _alter_authority(256)
+    finally:
+        _alter_authority(255)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    _commended(world)
+    assert_exact()
