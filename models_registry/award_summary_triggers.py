@@ -13,7 +13,7 @@ more, under deferred foreign keys) counts nowhere, on both sides of the differen
 
 PostgreSQL runs one statement-level trigger per table and event over the statement's transition
 tables; an update keeps only the rows whose joined columns changed, so the many updates that touch
-neither (texts, versions, a run of zero rows) cost two empty anti-joins. SQLite has row triggers
+neither (texts, versions, a run of zero rows) cost two hashed anti-joins. SQLite has row triggers
 with a WHEN on the same columns. Each trigger reads only the joined tables and writes only these
 summaries, so neither the order in which PostgreSQL fires a table's triggers (by name) nor the
 registration summaries' own triggers on the same tables change what they count.
