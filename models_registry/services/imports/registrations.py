@@ -32,7 +32,7 @@ from ..audit import changed_fields, event_fields
 from .columns import Label, Text, Year, cell_text, date_for, figure_for, label_key, shown, text_for
 from .engine import Importer
 from .problems import CREATE, ERROR, UNCHANGED, UPDATE, Problem, RowOutcome
-from .writing import WRITE_BATCH, chunks, insert_rows, plain_row
+from .writing import WRITE_BATCH, chunks, insert_for_each, insert_rows, plain_row
 
 NEW_OR_CONTINUED = [(True, "Mới"), (False, "Duy trì")]
 FIGURES = ("participants", "beneficiaries", "money_mobilised", "land_donated_m2", "work_days", "houses",
@@ -283,37 +283,32 @@ class RegistrationImporter(Importer):
         return RowOutcome(number, UPDATE, summary), (existing, unit, values), changes
 
     def write(self, plans, batch):
-        created = 0
         new_rows = [target for outcome, target, _changes in plans if outcome.action == CREATE]
-        # In slices, so that a 50,000-row file never holds 50,000 model instances at once.
-        for chunk in chunks(new_rows, WRITE_BATCH * 5):
-            self._create(chunk, batch)
-            created += len(chunk)
-            if self.progress is not None:
-                self.progress(written=created)
+        if new_rows:
+            self._create(new_rows, batch)
         updates = [(target, changes) for outcome, target, changes in plans if outcome.action == UPDATE]
         if updates:
             self._update(updates, batch)
-        return created
+        return len(new_rows)
 
     def _create(self, targets, batch):
-        creates = []
-        for _existing, unit, values in targets:
-            registration = Registration(unit=unit, import_batch=batch, status=Status.ACCEPTED, **values)
-            registration.fill_derived()
-            creates.append(registration)
-        last = Registration.objects.filter(import_batch=batch).order_by("-pk").values_list("pk", flat=True).first()
-        insert_rows(Registration, creates)
-        ids = {(unit_id, year, name): pk for pk, unit_id, year, name in Registration.objects.filter(
-            import_batch=batch, pk__gt=last or 0).values_list("pk", "unit_id", "year", "name")}
-        events = []
-        for registration in creates:
-            registration.pk = ids[(registration.unit_id, registration.year, registration.name)]
-            events.append(plain_row(RegistrationEvent, event_fields(
-                registration, Action.IMPORTED, actor=self.user, source=Source.IMPORT,
-                to_status=registration.status, batch=batch,
-            )))
-        insert_rows(RegistrationEvent, events)
+        insert_rows(Registration, self._new_registrations(targets, batch))
+        # Each new registration's history starts with its import, written by the database from the rows it holds.
+        insert_for_each(RegistrationEvent, event_fields(
+            None, Action.IMPORTED, actor=self.user, source=Source.IMPORT, to_status=Status.ACCEPTED, batch=batch,
+        ), "registration", Registration.objects.filter(import_batch=batch))
+
+    def _new_registrations(self, targets, batch):
+        """The new registrations as plain rows, made one by one as the COPY reads them (a
+        50,000-row file never holds 50,000 of them at once); the model's own fill_derived
+        gives each its keys, area and search texts."""
+        for count, (_existing, unit, values) in enumerate(targets, 1):
+            registration = plain_row(Registration, {**values, "unit": unit, "import_batch": batch,
+                                                    "status": Status.ACCEPTED})
+            Registration.fill_derived(registration)
+            if self.progress is not None and count % (WRITE_BATCH * 5) == 0:
+                self.progress(written=count)
+            yield registration
 
     def _update(self, updates, batch):
         now = timezone.now()
