@@ -152,8 +152,9 @@ def _home_context(user, year, data):
         "queue_total": queue.count() if len(shown) == QUEUE_LIMIT else len(shown),
         "filter": queue_filter,
         "filtered": data is not None,
-        # The filter form is rendered once for each state of it and list of communes (its choices).
-        "form_state": data.urlencode() if data is not None else "",
+        # The filter form is rendered once for each state of it (bound or not, its values) and list
+        # of communes (its choices).
+        "form_state": "" if data is None else f"?{data.urlencode()}",
         "communes": "|".join(f"{commune.pk}:{commune}" for commune in communes),
         "copy_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
         "year": year,
