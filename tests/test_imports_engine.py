@@ -375,3 +375,15 @@ def test_a_file_that_takes_too_long_to_read_is_refused_with_the_limit(world, set
     assert messages(report) == ["Đọc tệp mất quá 0,01 giây nên đã dừng. Hãy chia thành nhiều tệp nhỏ hơn, hoặc mở "
                                 "bằng Excel và lưu lại."]
     assert not Registration.objects.exists()
+
+
+def test_the_same_cell_xml_under_another_type_reads_as_that_type():
+    from tests.hostile_files import HEADER_ROW, sheet, xlsx
+
+    cells = "".join(f'<c r="{column}2"{kind}><v>1</v></c>' for column, kind in
+                    (("A", ""), ("B", ' t="n"'), ("C", ' t="b"'), ("D", ' t="s"'), ("E", ' t="str"'), ("F", "")))
+    shared = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>không</t></si>'
+              '<si><t>một</t></si></sst>')
+    book = xlsx(sheet(HEADER_ROW + f'<row r="2">{cells}</row>'), shared=shared)
+    table = reader.read_table(io.BytesIO(book), "a.xlsx")
+    assert table.rows == [(2, [1, 1, True, "một", "1", 1])]

@@ -34,6 +34,8 @@ MAX_INDEX_BYTES = 4 * 1024 * 1024
 ROW_CELLS_PER_COLUMN = 5
 # One row of XML longer than this is not a clerk's row.
 MAX_ROW_BYTES = 32 * 1024 * 1024
+# Distinct cells whose values a read keeps, so that each is read once (see _Sheet.value).
+MAX_REMEMBERED_VALUES = 100_000
 
 
 class Refused(Exception):
@@ -348,7 +350,9 @@ def _count_strings(book, limits):
 
 
 _STRING_START = re.compile(rb"<(?:\w+:)?si[\s>/]")
-_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+# A row's body is read up to its end tag as runs of anything but "<": a lazy ".*?" tries the end
+# tag at every character, which took more time than the rest of the row.
+_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>([^<]*(?:<(?!/(?:\w+:)?row>)[^<]*)*)</(?:\w+:)?row>)")
 # A cell with its column letters and type read by look-aheads, so one findall per row does it all.
 _CELL = re.compile(r'<(?:\w+:)?c\b(?:(?=[^>]*?\sr="([A-Za-z]+))|)(?:(?=[^>]*?\st="(\w+)")|)[^>]*?'
                    r"(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -374,6 +378,7 @@ def _unescape(match):
 
 
 _DECODED = {}
+_UNREAD = object()
 
 
 def _decode(match):
@@ -448,9 +453,12 @@ class _Sheet:
         self.last_row = 0
         self.columns = {}  # column letters → index, cached across rows
         self.cells = 0
+        # (type, XML) → value: a column repeats a few labels, codes, years and figures
+        # thousands of times, and each is decoded once.
+        self.values = {}
 
     def rows(self, segment):
-        limits = self.limits
+        limits, values = self.limits, self.values
         for match in _ROW.finditer(segment):
             number = _ROW_NUMBER.search(" " + match.group(1))
             number = int(number.group(1)) if number and len(number.group(1)) < 9 else (
@@ -478,7 +486,11 @@ class _Sheet:
                     if position is None:
                         position = self.columns[letters] = _column_index(letters)
                 if cell_body:
-                    value = _cell_value(kind or "n", cell_body, self.strings)
+                    value = values.get((kind, cell_body), _UNREAD)
+                    if value is _UNREAD:
+                        value = _cell_value(kind or "n", cell_body, self.strings)
+                        if len(values) < MAX_REMEMBERED_VALUES:
+                            values[kind, cell_body] = value
                     if value is not None and value != "":
                         if position >= limits.columns:
                             raise _too_wide(limits)
