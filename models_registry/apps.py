@@ -46,6 +46,7 @@ class ModelsRegistryConfig(AppConfig):
                        CriterionAssessment: in_registration, Review: in_registration,
                        YearPlan: "area__current_province"},
         )
+        pre_migrate.connect(summary_triggers.drop_before_migrate, sender=self, dispatch_uid="summary-triggers")
         post_migrate.connect(summary_triggers.ensure_installed, sender=self, dispatch_uid="summary-triggers")
         pre_migrate.connect(award_summary_triggers.drop_before_migrate, sender=self, dispatch_uid="award-summary-triggers")
         post_migrate.connect(award_summary_triggers.ensure_installed, sender=self, dispatch_uid="award-summary-triggers")

@@ -18,9 +18,9 @@ exactly what the registration had added:
 Both steps run in the one trigger of each table and event, in that order; no trigger here writes a
 table that has triggers of its own, so none sets off another.
 
-Installed by migration 0019 and checked after every `migrate`: SQLite rebuilds a table to alter
-it, which drops the table's triggers, so a later migration of Registration would silently stop
-the counting there. `ensure_installed` puts them back and recounts.
+Installed by the summaries' migrations on PostgreSQL; on SQLite dropped before every `migrate` and
+installed after it (see drop_before_migrate); on both checked after every `migrate`, and put back
+with a recount when missing (`ensure_installed`).
 """
 import datetime
 import zoneinfo
@@ -247,8 +247,6 @@ def _upsert_pg(table, keys, values, source):
 
 
 def _prune(table, keys, source):
-    if table == DAY_SUMMARY:  # its emptied cells are found by their own index
-        return f"DELETE FROM {DAY_SUMMARY} WHERE registrations = 0;"
     keys_sql = ", ".join(keys)
     return (f"DELETE FROM {table} WHERE registrations = 0 AND ({keys_sql}) IN "
             f"(SELECT {', '.join(f'r.{key}' for key in keys)} FROM ({source}) r);")
@@ -270,7 +268,7 @@ def _store_facts(source, conflict):
     columns = ", ".join(("registration_id", *FACT_COLUMNS))
     updates = ", ".join(f"{column} = {conflict}.{column}" for column in FACT_COLUMNS)
     return (f"INSERT INTO {FACTS} ({columns}) SELECT {_columns('c', ('id', *FACT_COLUMNS))} FROM ({source}) c "
-            f"WHERE true ON CONFLICT (registration_id) DO UPDATE SET {updates};")
+            f"WHERE true ON CONFLICT (registration_id) DO UPDATE SET {updates}")
 
 
 # PostgreSQL ---------------------------------------------------------------------------------------
@@ -301,29 +299,32 @@ PG_AFFECTED = {
 
 def _refresh_pg(affected):
     """Step 2 for the registrations `affected` (a SELECT of ids) names: one statement that moves the
-    cells of those whose facts changed and stores their facts, then the emptied day cells' removal."""
+    cells of those whose facts changed and stores their facts, then the removal of the day cells it
+    emptied, by the ids its upsert returned (the moves keep every other summary's counts)."""
     # An array, so each registration is read by its key however few or many the planner expects.
     fresh = _fresh(f"SELECT 1 AS sign, * FROM {REGISTRATION} WHERE id = ANY (ARRAY({affected}))", "postgresql")
     stored_columns = ", ".join(f"f.{column} AS stored_{column}" for column in FACT_COLUMNS)
     moves = (f"SELECT {', '.join(('sign', *ROW[:-len(FACT_COLUMNS)], *FACT_COLUMNS))} FROM changed UNION ALL "
              f"SELECT -1, {', '.join((*ROW[:-len(FACT_COLUMNS)], *(f'stored_{column}' for column in FACT_COLUMNS)))} "
              f"FROM changed")
-    writes = [
-        f"moved_{index} AS ({_upsert_pg(table, keys, values, _cells(table, 'SELECT * FROM moves', _expand_pg)).rstrip(';')})"
-        for index, (table, keys, values) in enumerate(_with_facts())
-    ]
+    writes = []
+    for index, (table, keys, values) in enumerate(_with_facts()):
+        upsert = _upsert_pg(table, keys, values, _cells(table, "SELECT * FROM moves", _expand_pg)).rstrip(";")
+        name = "days" if table == DAY_SUMMARY else f"moved_{index}"
+        writes.append(f"{name} AS ({upsert}{' RETURNING id, registrations' if table == DAY_SUMMARY else ''})")
     return [
         f"WITH fresh AS MATERIALIZED ({fresh}), "
         f"changed AS MATERIALIZED (SELECT x.*, {stored_columns} FROM fresh x LEFT JOIN {FACTS} f "
         f"ON f.registration_id = x.id WHERE {_differs('x', 'f')}), "
-        f"moves AS ({moves}), {', '.join(writes)} "
-        + _store_facts("SELECT * FROM changed", "EXCLUDED"),
-        _prune(DAY_SUMMARY, (), ""),
+        f"moves AS ({moves}), {', '.join(writes)}, stored AS ({_store_facts('SELECT * FROM changed', 'EXCLUDED')}) "
+        "SELECT array_agg(id) INTO emptied FROM days WHERE registrations = 0;",
+        f"DELETE FROM {DAY_SUMMARY} WHERE id = ANY (emptied);",
     ]
 
 
 def _pg_function(name, body):
-    return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {' '.join(body)} RETURN NULL; END $$;"
+    return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE emptied bigint[]; "
+            f"BEGIN {' '.join(body)} RETURN NULL; END $$;")
 
 
 def postgresql_forwards():
@@ -433,10 +434,11 @@ def _refresh_sqlite(registration):
     moves = (f"SELECT x.sign, {_columns('x', ROW)} {joined} UNION ALL "
              f"SELECT -1, {_columns('x', ROW[:-len(FACT_COLUMNS)])}, {_columns('f', FACT_COLUMNS)} {joined}")
     expand = _sqlite_expand(f"(SELECT area_id FROM {REGISTRATION} WHERE id = {registration})")
+    day_keys = next(keys for table, keys, _ in SUMMARIES if table == DAY_SUMMARY)
     return [
         *(_upsert_sqlite(table, keys, values, _cells(table, moves, expand)) for table, keys, values in _with_facts()),
-        _prune(DAY_SUMMARY, (), ""),
-        _store_facts(f"SELECT x.* {joined}", "excluded"),
+        _prune(DAY_SUMMARY, day_keys, _cells(DAY_SUMMARY, moves, expand)),
+        _store_facts(f"SELECT x.* {joined}", "excluded") + ";",
     ]
 
 
@@ -560,7 +562,7 @@ def installed(connection):
 
 
 def _ready(connection):
-    """Whether the summaries' tables are all there: before migration 0019, some are not."""
+    """Whether the summaries' tables are all there: before the last of their migrations, some are not."""
     return set(TABLES) <= set(connection.introspection.table_names())
 
 
@@ -570,10 +572,23 @@ def ensure_installed(using="default", **_signal_arguments):
         install(connection)
 
 
+def drop_before_migrate(using="default", **_signal_arguments):
+    """On SQLite, the triggers go before a migrate and come back after it (ensure_installed, which
+    recounts). SQLite alters a table by building a copy and renaming it into place, and refuses the
+    rename while a trigger on another table names the one being replaced: with the triggers in
+    place, a migration altering the registrations, their history or the areas would fail."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for statement in sqlite_backwards():
+                cursor.execute(statement)
+
+
 def migrate_forwards(apps, schema_editor):
-    # Migration 0015 runs this too, before 0019 has made the tables that finish the summaries:
-    # then it leaves the installing to 0019.
-    if _ready(schema_editor.connection):
+    # Migration 0015 runs this too, before the tables that finish the summaries are made: then
+    # the last of the summaries' migrations installs. On SQLite, later migrations of the same run
+    # may still rebuild tables: ensure_installed installs once they all have run.
+    if schema_editor.connection.vendor != "sqlite" and _ready(schema_editor.connection):
         install(schema_editor.connection)
 
 

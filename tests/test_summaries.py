@@ -4,7 +4,8 @@ import itertools
 import re
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -528,3 +529,33 @@ def test_the_summaries_mismatch_count_finds_a_fact_changed_behind_the_triggers(w
     with connection.cursor() as cursor:
         cursor.execute("UPDATE models_registry_registrationfacts SET carried = %s", [False])
     assert summary_triggers.mismatches() == 2  # the fresh facts and the stored, each without its equal
+
+
+def _alter(model, name, max_length):
+    """Alter a column as a migration would (SQLite rebuilds the table)."""
+    from django.db import connection
+
+    after = models.CharField(max_length=max_length, blank=True)
+    after.set_attributes_from_name(name)
+    after.model = model
+    with connection.schema_editor() as editor:
+        editor.alter_field(model, model._meta.get_field(name), after)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_may_alter_the_registrations_and_their_history_and_the_summaries_stay_exact(world):
+    from django.db import connection
+
+    before = make_registration(world["units"][0], year=2025, status=Status.ACCEPTED)
+    make_registration(world["units"][1], year=2026, status=Status.SUBMITTED, continues=before)
+    emit_pre_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    try:
+        _alter(Registration, "person_position", 161)
+        _alter(RegistrationEvent, "action", 13)
+    finally:
+        _alter(Registration, "person_position", 160)
+        _alter(RegistrationEvent, "action", 12)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    RegistrationEvent.objects.create(**event_fields(before, Action.ACCEPTED))
+    make_registration(world["units"][2], year=2026, status=Status.ACCEPTED, continues=before)
+    assert_exact()

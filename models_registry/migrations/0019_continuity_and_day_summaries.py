@@ -56,7 +56,6 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'tổng hợp đăng ký theo ngày tính',
                 'verbose_name_plural': 'tổng hợp đăng ký theo ngày tính',
-                'indexes': [models.Index(condition=models.Q(('registrations', 0)), fields=['area'], name='registration_day_summary_empty')],
                 'constraints': [models.UniqueConstraint(fields=('area', 'year', 'basis', 'since', 'status', 'field', 'level', 'exemplar_kind', 'is_new'), name='registration_day_summary_cell')],
             },
         ),

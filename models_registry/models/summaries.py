@@ -277,9 +277,6 @@ class RegistrationDaySummary(models.Model):
                 name="registration_day_summary_cell",
             ),
         ]
-        # The cells a change emptied, which the triggers delete: found at once, however big the table.
-        indexes = [models.Index(fields=["area"], condition=models.Q(registrations=0),
-                                name="registration_day_summary_empty")]
 
     def __str__(self):
         return f"{self.area_id} {self.year} {self.basis} {self.since}: {self.registrations}"
