@@ -215,7 +215,10 @@ def sqlite_forwards():
             statements.append(f"CREATE TRIGGER award_summaries_{name}_{event} AFTER {event.upper()} ON {table}{when} "
                               f"BEGIN {_sqlite_body(alias, joins, event)} END;")
     moved = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in ANCESTORS)
-    statements.append(f"CREATE TRIGGER award_summaries_areas AFTER UPDATE ON {AREA} WHEN {moved} "
+    # A row trigger recounts for each area row moved: loading the area tree moves thousands, and
+    # with nothing to count the recount is skipped.
+    counted = f"EXISTS (SELECT 1 FROM {COMMENDATION}) OR EXISTS (SELECT 1 FROM {PROPOSAL})"
+    statements.append(f"CREATE TRIGGER award_summaries_areas AFTER UPDATE ON {AREA} WHEN ({moved}) AND ({counted}) "
                       f"BEGIN {' '.join(fill_statements())} END;")
     return statements
 
