@@ -469,7 +469,10 @@ def sqlite_forwards():
         f"BEGIN {' '.join(remove + refreshed['delete'])} END;",
         f"CREATE TRIGGER registration_summaries_update AFTER UPDATE ON {REGISTRATION} WHEN {changed} "
         f"BEGIN {' '.join(remove + add + refreshed['update'])} END;",
-        f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} WHEN {moved} "
+        # A row trigger recounts for each area row moved: loading the area tree moves thousands, and
+        # with no registration the recount is skipped.
+        f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} "
+        f"WHEN ({moved}) AND EXISTS (SELECT 1 FROM {REGISTRATION}) "
         f"BEGIN {' '.join(_recount_areas())} END;",
         f"CREATE TRIGGER registration_summaries_history_insert AFTER INSERT ON {EVENT} "
         f"WHEN NEW.action IN ({actions}) BEGIN {' '.join(_refresh_sqlite('NEW.registration_id'))} END;",
