@@ -116,12 +116,15 @@ def _columns(alias, columns):
     return ", ".join(f"{alias}.{column}" for column in columns)
 
 
-def _in_every_area(source, columns, area_of=None):
+def _in_every_area(source, columns, area_of=None, area_row=None):
     """`source` with each row repeated for every area containing its own (`area_id` replaced).
     `area_of` (an SQLite row trigger's, all of whose rows lie in one area) narrows the area tree
-    to that area."""
+    to that area; `area_row` (an area trigger's OLD or NEW) takes that area's ancestors from the row."""
     others = _columns("r", [column for column in columns if column != "area_id"])
-    if area_of is None:
+    if area_row is not None:
+        own = " UNION ".join([f"SELECT {area_row}.id AS area"] + [f"SELECT {area_row}.{column}" for column in ANCESTORS])
+        areas = f"JOIN ({own}) x ON x.area IS NOT NULL"
+    elif area_of is None:
         areas = f"JOIN ({ANCESTOR_ROWS}) x ON x.member = r.area_id"
     else:
         own = " UNION ".join([f"SELECT id AS area FROM {AREA} WHERE id = {area_of}"]
@@ -130,10 +133,12 @@ def _in_every_area(source, columns, area_of=None):
     return f"SELECT r.sign, x.area AS area_id, {others} FROM ({source}) r {areas}"
 
 
-def _expand_pg(source, columns):
+def _expand_pg(source, columns, areas=AREA):
+    """`_in_every_area` on PostgreSQL; the ancestors read from `areas` (an area trigger's
+    transition table: the tree before or after the statement)."""
     others = _columns("r", [column for column in columns if column != "area_id"])
     members = ", ".join(["(a.id)", *(f"(a.{column})" for column in ANCESTORS)])
-    return (f"SELECT r.sign, x.area AS area_id, {others} FROM ({source}) r JOIN {AREA} a ON a.id = r.area_id "
+    return (f"SELECT r.sign, x.area AS area_id, {others} FROM ({source}) r JOIN {areas} a ON a.id = r.area_id "
             f"CROSS JOIN LATERAL (SELECT DISTINCT v.area FROM (VALUES {members}) v(area) WHERE v.area IS NOT NULL) x")
 
 
@@ -359,12 +364,15 @@ def postgresql_forwards():
             f"CREATE TRIGGER registration_summaries_history_{event} AFTER {event.upper()} ON {EVENT} {referencing}"
             f"FOR EACH STATEMENT EXECUTE FUNCTION registration_summaries_history_{event}();"
         )
-    # An area moved in the tree (rare: the mapping of old communes to new) recounts the area summaries.
-    moved = " OR ".join(f"o.{column} IS DISTINCT FROM n.{column}" for column in ANCESTORS)
+    # An area moved in the tree (rare: the mapping of old communes to new) moves its registrations
+    # from the areas that contained it to those that contain it now.
+    moved = f"SELECT n.id {_changed_pg(ANCESTORS)}"
     statements.append(
         "CREATE FUNCTION registration_summaries_areas() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {moved}) THEN "
-        + " ".join(_recount_areas()) + " END IF; RETURN NULL; END $$;"
+        f"IF EXISTS ({moved}) THEN "
+        + " ".join(_areas_moved(f"area_id IN ({moved})", _upsert_pg, lambda row: lambda source, columns: _expand_pg(
+            source, columns, "old_rows" if row == "OLD" else "new_rows")))
+        + " END IF; RETURN NULL; END $$;"
     )
     statements.append(
         f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} REFERENCING OLD TABLE AS old_rows "
@@ -392,14 +400,17 @@ def _pg_history_affected():
     }
 
 
-def _recount_areas():
+def _areas_moved(in_moved, upsert, expand_by):
+    """The registrations whose area (`in_moved`, a condition on them) moved in the tree, taken out
+    of the areas that contained it (`expand_by("OLD")`) and added into those containing it now
+    (`expand_by("NEW")`), in every summary that counts them there."""
     statements = []
     for table, keys, values in SUMMARIES:
         if table not in IN_EVERY_AREA:
             continue
-        columns = ", ".join([*keys, *(name for name, _ in values)])
-        source = _cells(table, _stored(f"SELECT 1 AS sign, * FROM {REGISTRATION}"), _in_every_area)
-        statements += [f"DELETE FROM {table};", f"INSERT INTO {table} ({columns}) {_grouped(table, keys, values, source)};"]
+        old, new = (_cells(table, _stored(f"SELECT {sign} AS sign, * FROM {REGISTRATION} WHERE {in_moved}"),
+                           expand_by(rows)) for sign, rows in ((-1, "OLD"), (1, "NEW")))
+        statements += [upsert(table, keys, values, f"{old} UNION ALL {new}"), _prune(table, keys, old)]
     return statements
 
 
@@ -469,11 +480,9 @@ def sqlite_forwards():
         f"BEGIN {' '.join(remove + refreshed['delete'])} END;",
         f"CREATE TRIGGER registration_summaries_update AFTER UPDATE ON {REGISTRATION} WHEN {changed} "
         f"BEGIN {' '.join(remove + add + refreshed['update'])} END;",
-        # A row trigger recounts for each area row moved: loading the area tree moves thousands, and
-        # with no registration the recount is skipped.
-        f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} "
-        f"WHEN ({moved}) AND EXISTS (SELECT 1 FROM {REGISTRATION}) "
-        f"BEGIN {' '.join(_recount_areas())} END;",
+        f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} WHEN {moved} BEGIN "
+        + " ".join(_areas_moved("area_id = OLD.id", _upsert_sqlite, lambda row: lambda source, columns: _in_every_area(
+            source, columns, area_row=row))) + " END;",
         f"CREATE TRIGGER registration_summaries_history_insert AFTER INSERT ON {EVENT} "
         f"WHEN NEW.action IN ({actions}) BEGIN {' '.join(_refresh_sqlite('NEW.registration_id'))} END;",
         f"CREATE TRIGGER registration_summaries_history_delete AFTER DELETE ON {EVENT} "
@@ -510,22 +519,24 @@ def fill_statements(vendor):
 
 def mismatches(using="default"):
     """How many rows of the summaries and of the facts and of a fresh count of the registrations
-    and their history have no equal on the other side (0: exact)."""
+    and their history have no equal on the other side (0: exact). One statement: the fresh facts
+    are computed once, and each fresh summary once."""
     connection = connections[using]
-    fresh_facts = (f"SELECT {_columns('c', ('id', *FACT_COLUMNS))} "
-                   f"FROM ({_fresh(f'SELECT 1 AS sign, * FROM {REGISTRATION}', connection.vendor)}) c")
-    pairs = [(fresh_facts, f"SELECT {', '.join(('registration_id', *FACT_COLUMNS))} FROM {FACTS}")]
-    for table, keys, values in SUMMARIES:
-        source = _source(table, f"SELECT 1 AS sign, * FROM {REGISTRATION}", _in_every_area, connection.vendor)
-        fresh = _grouped(table, keys, values, source).rsplit(" ORDER BY", 1)[0]
-        pairs.append((fresh, f"SELECT {', '.join([*keys, *(name for name, _ in values)])} FROM {table}"))
-    count = 0
+    expand = _expand_pg if connection.vendor == "postgresql" else _in_every_area
+    tables = [("fresh_facts", f"SELECT {_columns('c', ('id', *FACT_COLUMNS))} FROM fresh c",
+               f"SELECT {', '.join(('registration_id', *FACT_COLUMNS))} FROM {FACTS}")]
+    for index, (table, keys, values) in enumerate(SUMMARIES):
+        fresh = _grouped(table, keys, values, _cells(table, "SELECT * FROM fresh", expand)).rsplit(" ORDER BY", 1)[0]
+        tables.append((f"fresh_{index}", fresh, f"SELECT {', '.join([*keys, *(name for name, _ in values)])} FROM {table}"))
+    counted = [f"fresh AS MATERIALIZED ({_fresh(f'SELECT 1 AS sign, * FROM {REGISTRATION}', connection.vendor)})"]
+    differences = []
+    for name, fresh, stored in tables:
+        counted += [f"{name} AS MATERIALIZED ({fresh})", f"{name}_stored AS MATERIALIZED ({stored})"]
+        differences += [f"(SELECT count(*) FROM (SELECT * FROM {first} EXCEPT SELECT * FROM {second}) d)"
+                        for first, second in ((name, f"{name}_stored"), (f"{name}_stored", name))]
     with connection.cursor() as cursor:
-        for fresh, stored in pairs:
-            for first, second in ((fresh, stored), (stored, fresh)):
-                cursor.execute(f"SELECT count(*) FROM (SELECT * FROM ({first}) a EXCEPT SELECT * FROM ({second}) b) d")
-                count += cursor.fetchone()[0]
-    return count
+        cursor.execute(f"WITH {', '.join(counted)} SELECT {' + '.join(differences)}")
+        return cursor.fetchone()[0]
 
 
 FORWARDS = {"postgresql": postgresql_forwards, "sqlite": sqlite_forwards}

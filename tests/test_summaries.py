@@ -445,6 +445,19 @@ def test_an_old_commune_mapped_to_another_new_commune_is_recounted_under_it(worl
     assert RegistrationSummary.objects.filter(area=world["communes"][1], year=2024).exists()
 
 
+def test_an_old_commune_mapped_into_another_province_moves_its_models_history_and_continuity_there(world):
+    other = make_commune(make_province())
+    old = make_commune(make_district(make_province(structure=Structure.LEGACY)), successor=world["communes"][0])
+    before = make_registration(make_unit(old), year=2025, status=Status.ACCEPTED)
+    RegistrationEvent.objects.create(**event_fields(before, Action.ACCEPTED))
+    make_registration(world["units"][0], year=2026, status=Status.ACCEPTED, continues=before)
+    old.current_commune, old.current_province = other, other.current_province
+    old.save()
+    assert_exact()
+    assert RegistrationDaySummary.objects.filter(area=other.current_province, year=2025).exists()
+    assert continuity(world) == (0, 0)
+
+
 def continuity(world, counted_q=COUNTED_Q):
     """(last year's models, those carried on this year) in the world's province, 2026."""
     summaries = Summaries.published() if counted_q == PUBLISHED_Q else Summaries.everything()
