@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from models_registry.models import PasswordResetRequest, User
 from models_registry.services import accounts
@@ -80,5 +81,5 @@ def test_staff_merge_two_units_and_the_successor_page_shows_it(page):
     page.locator("form[action$='/ghi/sap-nhap/'] button[type=submit]").click()
     page.wait_for_url("**/quan-ly/don-vi/ke-thua/")
     page.goto(f"/quan-ly/don-vi/{heir.pk}/")
-    assert page.get_by_text("Chi hội Phụ nữ thôn A").is_visible()
+    expect(page.get_by_text("Chi hội Phụ nữ thôn A")).to_be_visible()
     screenshot(page, "accounts-15-unit-lineage")

@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from models_registry.models import Commendation, ProposalStatus, Status
 from tests.commendation_world import build_world
@@ -39,13 +40,13 @@ def test_commune_proposes_province_commends_and_certificate_prints(page, world):
     page.get_by_label("Số phiếu không tán thành").fill("0")
     page.get_by_label("Ngày họp bình xét").fill(world.yesterday.isoformat())
     page.get_by_role("button", name="Gửi đề nghị").click()
-    assert page.get_by_text("không được lớn hơn số người dự họp (25)").is_visible()
+    expect(page.get_by_text("không được lớn hơn số người dự họp (25)")).to_be_visible()
     screenshot(page, "commendations-proposal-form-error")
     page.get_by_label("Số phiếu tán thành").fill("23")
     page.get_by_label("Số phiếu không tán thành").fill("1")
     page.get_by_role("button", name="Gửi đề nghị").click()
     page.wait_for_url("**/quan-ly/khen-thuong/de-nghi/*/")
-    assert page.get_by_text("Đã gửi đề nghị khen thưởng").is_visible()
+    expect(page.get_by_text("Đã gửi đề nghị khen thưởng")).to_be_visible()
     screenshot(page, "commendations-proposal-sent")
 
     log_in(page, world.province_staff)
@@ -56,7 +57,7 @@ def test_commune_proposes_province_commends_and_certificate_prints(page, world):
     page.get_by_label("Số quyết định").fill("125-QĐ/BTGDV")
     screenshot(page, "commendations-decision-form")
     page.get_by_role("button", name="Quyết định khen thưởng").click()
-    assert page.get_by_text("Đã quyết định khen thưởng: Bằng khen.").is_visible()
+    expect(page.get_by_text("Đã quyết định khen thưởng: Bằng khen.")).to_be_visible()
     world.registration.refresh_from_db()
     assert world.registration.status == Status.COMMENDED
     assert world.registration.proposals.get().status == ProposalStatus.ACCEPTED
@@ -101,11 +102,11 @@ def test_province_opens_a_period_round_and_records_a_past_commendation(page, wor
     page.get_by_label("Mở nhận đề nghị").fill(world.today.isoformat())
     page.get_by_label("Hạn nhận đề nghị").fill(world.yesterday.isoformat())
     page.get_by_role("button", name="Mở đợt khen thưởng").click()
-    assert page.get_by_text("Hạn nhận đề nghị phải bằng hoặc sau ngày mở nhận đề nghị.").is_visible()
+    expect(page.get_by_text("Hạn nhận đề nghị phải bằng hoặc sau ngày mở nhận đề nghị.")).to_be_visible()
     screenshot(page, "commendations-round-form-error")
     page.get_by_label("Hạn nhận đề nghị").fill((world.today + datetime.timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Mở đợt khen thưởng").click()
-    assert page.get_by_role("heading", name="Khen thưởng điển hình giai đoạn 2021–2025").is_visible()
+    expect(page.get_by_role("heading", name="Khen thưởng điển hình giai đoạn 2021–2025")).to_be_visible()
 
     page.goto("/quan-ly/khen-thuong/nhap-truc-tiep/")
     page.get_by_label("Tên mô hình hoặc đơn vị").fill("hien dat lam duong")
@@ -119,7 +120,7 @@ def test_province_opens_a_period_round_and_records_a_past_commendation(page, wor
     screenshot(page, "commendations-direct-entry")
     page.get_by_role("button", name="Ghi khen thưởng").click()
     page.wait_for_url("**/khen-thuong/danh-sach/")
-    assert page.get_by_role("cell", name="45-QĐ/HU").is_visible()
+    expect(page.get_by_role("cell", name="45-QĐ/HU")).to_be_visible()
     screenshot(page, "commendations-list")
     assert past.commendations.get().form.name == "Giấy khen"
 

@@ -3,6 +3,7 @@ Vietnamese way are stored as meant, and the review pages are looked at on a desk
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from models_registry.models import (
     CriteriaSet,
@@ -73,7 +74,7 @@ def test_typed_30_000_000_and_a_day_first_date_are_stored_as_meant(english_page)
 
     draft = Registration.objects.get(name="Bữa cơm nghĩa tình")
     screenshot(page, "entry-03-draft-with-only-a-name")
-    assert page.get_by_text("Trước khi gửi duyệt, hãy điền các mục").is_visible()
+    expect(page.get_by_text("Trước khi gửi duyệt, hãy điền các mục")).to_be_visible()
 
     # Someone else saves while the unit is typing: the unit's words come back beside theirs.
     page.get_by_role("link", name="Sửa thông tin").click()
@@ -163,7 +164,7 @@ def test_queue_accept_confirmation_and_history_screenshots(english_page):
     screenshot(page, "review-07-reopen")
     page.get_by_role("link", name="Hủy").click()
     page.locator("#lich-su").scroll_into_view_if_needed()
-    assert page.locator("#lich-su").get_by_text("45.000.000").is_visible()
+    expect(page.locator("#lich-su").get_by_text("45.000.000")).to_be_visible()
     page.locator("#lich-su").screenshot(path=str(screenshot(page, "review-08-registration").with_name(
         "review-08-history-section.png")))
 

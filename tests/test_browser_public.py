@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from models_registry.models import Attachment, Commendation, CommendationForm, Field, Level, Outcome, Status
 from models_registry.open_data import DOCUMENTED_FIELDS
@@ -65,14 +66,14 @@ def test_visitor_finds_a_model_without_diacritics_and_reads_it_on_a_phone(page, 
     page.get_by_label("Tìm mô hình").fill("dan van kheo ho ngheo")
     page.get_by_role("button", name="Tìm", exact=True).click()
     page.wait_for_url("**/mo-hinh/?q=*")
-    assert page.get_by_role("heading", name="Tìm thấy 1 mô hình").is_visible()
+    expect(page.get_by_role("heading", name="Tìm thấy 1 mô hình")).to_be_visible()
     screenshot(page, "public-list-search")
 
     page.get_by_role("link", name=showcase.name).click()
     page.wait_for_url(f"**/mo-hinh/{showcase.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == showcase.name
-    assert page.get_by_text("1.234.567.000").is_visible()
-    assert page.get_by_role("heading", name="Mô hình tương tự ở nơi khác").is_visible()
+    expect(page.get_by_text("1.234.567.000")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mô hình tương tự ở nơi khác")).to_be_visible()
     photo = page.get_by_role("img", name="Trao bò giống cho hộ nghèo")
     photo.scroll_into_view_if_needed()
     # The photo loads lazily: wait for it to load (or fail) before reading its size.
@@ -83,7 +84,7 @@ def test_visitor_finds_a_model_without_diacritics_and_reads_it_on_a_phone(page, 
     page.set_viewport_size(PHONE)
     page.reload()
     assert fits_phone_width(page)
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot(page, "public-detail-phone")
 
 
@@ -97,7 +98,7 @@ def test_list_and_home_fit_a_phone(page, showcase):
     page.get_by_label("Lĩnh vực").select_option(label="Kinh tế")
     page.get_by_role("button", name="Áp dụng bộ lọc").click()
     page.wait_for_url("**/mo-hinh/?*linh-vuc=economy*")
-    assert page.get_by_role("heading", name="Tìm thấy 2 mô hình").is_visible()
+    expect(page.get_by_role("heading", name="Tìm thấy 2 mô hình")).to_be_visible()
     assert fits_phone_width(page)
     screenshot(page, "public-list-phone")
 
@@ -108,7 +109,7 @@ def test_search_form_works_from_the_keyboard(page, showcase):
     page.keyboard.type("camera an ninh")
     page.keyboard.press("Enter")
     page.wait_for_url("**/mo-hinh/?q=*")
-    assert page.get_by_role("link", name="Camera an ninh khu dân cư").is_visible()
+    expect(page.get_by_role("link", name="Camera an ninh khu dân cư")).to_be_visible()
 
 
 def test_detail_prints_without_navigation_or_buttons(page, showcase):
@@ -116,7 +117,7 @@ def test_detail_prints_without_navigation_or_buttons(page, showcase):
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="Điều hướng chính").is_visible()
     assert not page.get_by_role("button", name="In trang này").is_visible()
-    assert page.get_by_role("heading", name="Kết quả").is_visible()
+    expect(page.get_by_role("heading", name="Kết quả")).to_be_visible()
     screenshot(page, "public-detail-print")
 
 
@@ -130,6 +131,6 @@ def test_open_data_page_documents_every_field(page, showcase):
 def test_search_without_results_says_so(page, showcase):
     page.set_viewport_size(PHONE)
     page.goto("/mo-hinh/?q=%3Cb%3Ekh%C3%B4ng+c%C3%B3%3C%2Fb%3E&nam=1999")
-    assert page.get_by_text("Không có mô hình nào khớp với tìm kiếm.").is_visible()
-    assert page.get_by_text("Giá trị “1999” không có trong danh sách, hãy chọn lại.").is_visible()
+    expect(page.get_by_text("Không có mô hình nào khớp với tìm kiếm.")).to_be_visible()
+    expect(page.get_by_text("Giá trị “1999” không có trong danh sách, hãy chọn lại.")).to_be_visible()
     screenshot(page, "public-list-empty-phone")

@@ -5,6 +5,7 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from models_registry.models import Status
 from tests.conftest import screenshot
@@ -101,7 +102,7 @@ def test_the_printed_dashboard_leaves_out_the_navigation_and_buttons(page, live_
     page.emulate_media(media="print")
     assert not page.locator("[data-export=xlsx]").is_visible()
     assert not page.locator("nav.navbar").is_visible()
-    assert page.locator("#bang-chi-tiet").is_visible()
+    expect(page.locator("#bang-chi-tiet")).to_be_visible()
     screenshot(page, "reports-province-print")
 
 

@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from models_registry.models import CriteriaSet, Criterion, Registration, Status
 from tests.conftest import screenshot
@@ -30,7 +31,7 @@ def test_unit_registers_and_submits_then_commune_staff_accepts(page):
 
     log_in(page, "donvi.a")
     page.wait_for_url("**/don-vi/")
-    assert page.get_by_text(f"Đơn vị chưa đăng ký mô hình “Dân vận khéo” năm {YEAR}.").is_visible()
+    expect(page.get_by_text(f"Đơn vị chưa đăng ký mô hình “Dân vận khéo” năm {YEAR}.")).to_be_visible()
     screenshot(page, "workflow-01-unit-home-reminder")
 
     page.get_by_role("link", name="Đăng ký mô hình mới").click()
@@ -68,7 +69,7 @@ def test_unit_registers_and_submits_then_commune_staff_accepts(page):
     assert row.locator(".status-badge").inner_text() == "Đã duyệt"
     screenshot(page, "workflow-08-unit-home-accepted")
     row.get_by_role("link").click()
-    assert page.locator("#lich-su").get_by_text("Duyệt", exact=True).is_visible()
+    expect(page.locator("#lich-su").get_by_text("Duyệt", exact=True)).to_be_visible()
     screenshot(page, "workflow-09-unit-registration-history")
     assert Registration.objects.get(name="Tủ quần áo yêu thương").status == Status.ACCEPTED
 
@@ -164,4 +165,4 @@ def test_account_pages_in_the_browser(page):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/don-vi/dang-ky/")
     screenshot(page, "accounts-03-unit-register-phone")
-    assert page.get_by_label("Tên mô hình").is_visible()
+    expect(page.get_by_label("Tên mô hình")).to_be_visible()
