@@ -151,7 +151,7 @@ class Summaries:
         return _sql(self.years), _sql(self.units)
 
 
-def summary_aggregates(keys=None):
+def summary_aggregates():
     """`figure_aggregates` over the area-year summary: each row adds its columns."""
     aggregates = {"total": Sum("registrations")}
     for prefix, _column, values in YEAR_BREAKDOWNS:
@@ -163,7 +163,7 @@ def summary_aggregates(keys=None):
     aggregates["replicated"] = Sum("replicated")
     for name in RESULT_FIGURES:
         aggregates[f"sum__{name}"] = Sum(name)
-    return aggregates if keys is None else {key: aggregates[key] for key in keys}
+    return aggregates
 
 
 def figure_aggregates():
@@ -196,7 +196,6 @@ DERIVED = {
     "commended": lambda f: f[f"status__{Status.COMMENDED}"],
 }
 FIGURE_KEYS = COUNTED_KEYS + tuple(DERIVED)
-TREND_KEYS = ("total", "new", f"outcome__{Outcome.EXEMPLARY}")
 
 
 def add_figures(rows):
@@ -409,26 +408,18 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     units = in_operation(units, period.year_to)
     previous = period.previous()
 
-    # 1 query: every figure, per year, over the period and the previous one.
+    # 1 query: every figure of every year the page shows (the period, the previous one, the trend's
+    # earlier years), with the models each year carried on to the next: a few summary rows a year.
     figures_from = previous.year_from if previous else period.year_from
+    first_year = max(min(figures_from, period.year_to - TREND_MIN_YEARS + 1), settings.FIRST_REGISTRATION_YEAR)
+    carried = "carried_published" if counted_q == PUBLISHED_Q else "carried"
     per_year = {
         row["year"]: row
-        for row in summaries.years.filter(year__gte=figures_from, year__lte=period.year_to)
+        for row in summaries.years.filter(year__gte=first_year, year__lte=period.year_to)
         .order_by()
         .values("year")
-        .annotate(**summary_aggregates())
+        .annotate(**summary_aggregates(), carried=Sum(carried))
     }
-    # 1 query when the trend reaches further back: only the trend's own figures for those years,
-    # as every FILTER clause costs time on each row.
-    first_year = max(min(figures_from, period.year_to - TREND_MIN_YEARS + 1), settings.FIRST_REGISTRATION_YEAR)
-    if first_year < figures_from:
-        per_year.update(
-            (row["year"], row)
-            for row in summaries.years.filter(year__gte=first_year, year__lt=figures_from)
-            .order_by()
-            .values("year")
-            .annotate(**summary_aggregates(TREND_KEYS))
-        )
     empty = {}
     figures = add_figures(per_year.get(y, empty) for y in range(period.year_from, period.year_to + 1))
     previous_figures = (
@@ -473,14 +464,12 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
         missing_units = units_without_registration(units, registered_this_year)
         missing = list(missing_units[:missing_limit] if missing_limit else missing_units)
 
-    # 1 query: last year's models carried on this year (a model of this year, counted as they are,
-    # continues them), or dropped.
-    carried = "carried_published" if counted_q == PUBLISHED_Q else "carried"
-    continuity = summaries.years.filter(year=this_year - 1).aggregate(
-        total=Coalesce(Sum("registrations"), 0), continued=Coalesce(Sum(carried), 0)
-    )
+    # Last year's models carried on this year (a model of this year, counted as they are,
+    # continues them), or dropped: from the year query above.
+    last_year = per_year.get(this_year - 1, empty)
+    continuity = {"total": last_year.get("total") or 0, "continued": last_year.get("carried") or 0,
+                  "year": this_year - 1}
     continuity["dropped"] = continuity["total"] - continuity["continued"]
-    continuity["year"] = this_year - 1
 
     # 2 queries: one level down, grouped in the database, plus the names of the rows.
     spec = child_spec(area)
