@@ -44,12 +44,10 @@ from ..services.reports import (
     scoped,
     units_without_registration,
 )
+from .fragments import form_copy
 
 # Units commune by commune, by name inside each: an area's few thousand units are sorted at most.
 UNITS_ORDER = ("area__name", "name", "pk")
-# The year form's HTML, kept for everyone asking with the same values: it shows no data, and
-# crispy's rendering of it costs what a few of the page's queries do.
-FORM_COPY_SECONDS = 24 * 60 * 60
 
 
 def resolve_area(params, base_area):
@@ -109,10 +107,7 @@ def area_and_period(request, *, base_area, report_url, template, public):
         return context, None, render(request, template, context, status=400)
     period = form.cleaned_data["period"]
     context["crumbs"] = breadcrumbs(base_area, area, report_url, period.params)
-    # Its placeholder is this year: a new copy each day.
-    context["form_copy"] = (area.pk if area else None, *(form.data.get(name) for name in form.fields),
-                            timezone.localdate().isoformat())
-    context["form_copy_seconds"] = FORM_COPY_SECONDS
+    context.update(form_copy("period", area.pk if area else None, *(form.data.get(name) for name in form.fields)))
     return context, period, None
 
 

@@ -43,7 +43,7 @@ from ..models import (
 from ..pagination import NEWEST_FIRST, PARAMETERS, keyset_page, total_of
 from ..queue_filters import QueueFilterSet
 from ..services import plans, workflow
-from .fragments import cached_fragment
+from .fragments import cached_fragment, form_copy
 from .registrations import (
     STAFF,
     create_registration,
@@ -154,9 +154,8 @@ def _home_context(user, year, data):
         "filtered": data is not None,
         # The filter form is rendered once for each state of it (bound or not, its values) and list
         # of communes (its choices).
-        "form_state": "" if data is None else f"?{data.urlencode()}",
-        "communes": "|".join(f"{commune.pk}:{commune}" for commune in communes),
-        "copy_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
+        **form_copy("queue", "" if data is None else f"?{data.urlencode()}",
+                    "|".join(f"{commune.pk}:{commune}" for commune in communes)),
         "year": year,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
         "year_total": sum(counts.values()),
@@ -180,11 +179,13 @@ def registration_list(request):
     query = request.GET.copy()
     for name in PARAMETERS:
         query.pop(name, None)
+    form = filters.form
     return render(request, "staff/registrations.html", {
         "page": page,
-        "filter_form": filters.form,
+        "filter_form": form,
         "query": query.urlencode(),
         "can_act": may_review(request.user),
+        **(form_copy("staff-list", query.urlencode()) if not form.is_bound or form.is_valid() else {}),
     })
 
 
