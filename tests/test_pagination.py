@@ -25,6 +25,12 @@ pytestmark = pytest.mark.django_db
 STAFF_LIST = "/quan-ly/mo-hinh/"
 
 
+@pytest.fixture(autouse=True)
+def _lists_as_built(settings):
+    # What a list's page costs and shows when it is built; the staff list's kept copy: test_staff.py.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def province():
     return make_province(name="Tỉnh Phân Trang")

@@ -443,6 +443,49 @@ def test_two_staff_share_the_queues_copy_each_with_their_own_token_and_name(clie
     assert second.count('form="queue-form"') == first.count('form="queue-form"') > 0
 
 
+# The staff list's copy (views/fragments.py) --------------------------------------------------------
+
+def test_the_staff_list_is_read_from_its_copy_while_nothing_changes(staff_client, world, django_assert_max_num_queries):
+    make_registration(world.unit_a, year=YEAR, name="Mô hình trong danh sách", status=Status.SUBMITTED)
+    staff_client.get("/quan-ly/mo-hinh/")
+    # The session and the user: nothing of the page itself.
+    with django_assert_max_num_queries(2):
+        assert "Mô hình trong danh sách" in staff_client.get("/quan-ly/mo-hinh/").content.decode()
+
+
+def test_a_model_sent_shows_at_once_in_the_staff_list(staff_client, world):
+    staff_client.get("/quan-ly/mo-hinh/")
+    make_registration(world.unit_a, year=YEAR, name="Mô hình vừa gửi", status=Status.SUBMITTED)
+    assert "Mô hình vừa gửi" in staff_client.get("/quan-ly/mo-hinh/").content.decode()
+
+
+def test_the_staff_lists_copy_lives_through_a_change_in_another_province(staff_client, world, monkeypatch):
+    elsewhere = make_registration(make_unit(make_commune(make_province())), year=YEAR, status=Status.SUBMITTED)
+    staff_client.get("/quan-ly/mo-hinh/")
+    Registration.objects.filter(pk=elsewhere.pk).update(status=Status.ACCEPTED)  # the workflow's UPDATE
+    monkeypatch.setattr("models_registry.views.staff._list_context", _not_rebuilt)
+    assert staff_client.get("/quan-ly/mo-hinh/").status_code == 200
+    make_registration(world.unit_b, year=YEAR, status=Status.SUBMITTED)
+    with pytest.raises(AssertionError, match="rebuilt"):
+        staff_client.get("/quan-ly/mo-hinh/")
+
+
+def test_staff_of_another_commune_never_read_the_first_communes_list_copy(client, world):
+    make_registration(world.unit_a, year=YEAR, name="Mô hình xã Hòa Bình", status=Status.SUBMITTED)
+    client.force_login(world.canbo_xa)
+    client.get("/quan-ly/mo-hinh/")
+    client.force_login(world.canbo_xa_khac)
+    assert "Mô hình xã Hòa Bình" not in client.get("/quan-ly/mo-hinh/").content.decode()
+
+
+def test_each_filter_of_the_staff_list_has_its_own_copy(staff_client, world):
+    make_registration(world.unit_a, year=YEAR, name="Mô hình đã duyệt", status=Status.ACCEPTED)
+    make_registration(world.unit_a, year=YEAR, name="Mô hình chờ duyệt", status=Status.SUBMITTED)
+    assert "Mô hình chờ duyệt" in staff_client.get("/quan-ly/mo-hinh/").content.decode()
+    accepted = staff_client.get("/quan-ly/mo-hinh/?trang-thai=accepted").content.decode()
+    assert "Mô hình đã duyệt" in accepted and "Mô hình chờ duyệt" not in accepted
+
+
 def test_waiting_from_seven_days_lists_a_model_sent_seven_calendar_days_ago(staff_client, world):
     today = datetime.date.today()
     seven = make_sent(world.unit_a, YEAR, today - datetime.timedelta(days=7))

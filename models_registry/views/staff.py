@@ -169,24 +169,39 @@ def _home_context(user, year, data):
 
 @role_required(may_use_workspace)
 def registration_list(request):
-    filters = RegistrationFilterSet(request.GET or None, Registration.objects.for_user(request.user))
-    kind, scope_area = scope_of(request.user)
-    cells = filters.summary_cells(RegistrationSummary.objects.for_user(request.user),
+    """Every registration in the viewer's scope, filtered, a keyset page at a time. Like the queue,
+    it comes from the data, the viewer's scope and the query alone: one copy serves every viewer
+    of the same scope until a change in their province (views/fragments.py)."""
+    user = request.user
+    content = cached_fragment(
+        "danh-sach", user.is_superuser, user.role, user.area_id, sorted(request.GET.lists()),
+        place=lambda: user.area.current_province_id if scope_of(user)[0] == AREA else None, drafts=True,
+        # The request for the pager's links, which keep the query (named above).
+        build=lambda: render_to_string("staff/registrations_content.html", _list_context(user, request.GET),
+                                       request=request),
+    )
+    return render(request, "staff/registrations.html", {"content": content})
+
+
+def _list_context(user, params):
+    filters = RegistrationFilterSet(params or None, Registration.objects.for_user(user))
+    kind, scope_area = scope_of(user)
+    cells = filters.summary_cells(RegistrationSummary.objects.for_user(user),
                                   area=scope_area if kind == AREA else None)
-    page = keyset_page(filters.qs.select_related(*LIST_COLUMNS), NEWEST_FIRST, request.GET,
+    page = keyset_page(filters.qs.select_related(*LIST_COLUMNS), NEWEST_FIRST, params,
                        size=settings.LIST_PAGE_SIZE, total=total_of(filters.qs, cells))
     # The exports and posters take the whole filtered list, not this page.
-    query = request.GET.copy()
+    query = params.copy()
     for name in PARAMETERS:
         query.pop(name, None)
     form = filters.form
-    return render(request, "staff/registrations.html", {
+    return {
         "page": page,
         "filter_form": form,
         "query": query.urlencode(),
-        "can_act": may_review(request.user),
+        "can_act": may_review(user),
         **(form_copy("staff-list", query.urlencode()) if not form.is_bound or form.is_valid() else {}),
-    })
+    }
 
 
 def unit_chooser(request, units, *, title, cancel_url, new_unit_form=None):
