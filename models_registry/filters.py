@@ -207,6 +207,8 @@ class RegistrationFilterSet(VocabularyFilterSet):
         if not hasattr(form, "helper"):
             form.helper = FormHelper()
             form.helper.form_tag = False
+            # A GET form: crispy puts no token in it, so its HTML can be shared (views/fragments.py).
+            form.helper.form_method = "get"
             # The hidden filters come from a report's or a list's links; kept only when given.
             hidden = [name for name in ("dia-ban", "co-cau", "don-vi") if (self.data or {}).get(name)]
             form.helper.layout = Layout(

@@ -61,6 +61,8 @@ class QueueFilterSet(django_filters.FilterSet):
         if not hasattr(form, "helper"):
             form.helper = FormHelper()
             form.helper.form_tag = False
+            # A GET form: crispy puts no token in it, so its HTML can be shared (views/fragments.py).
+            form.helper.form_method = "get"
             form.helper.layout = Layout(Row(
                 Column("xa", css_class="col-6 col-lg-3"), Column("tieu-chi", css_class="col-6 col-lg-3"),
                 Column("cho", css_class="col-6 col-lg-3"), Column("sap-xep", css_class="col-6 col-lg-3"),

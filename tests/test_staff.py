@@ -478,6 +478,17 @@ def test_staff_of_another_commune_never_read_the_first_communes_list_copy(client
     assert "Mô hình xã Hòa Bình" not in client.get("/quan-ly/mo-hinh/").content.decode()
 
 
+def test_two_staff_share_the_staff_lists_copy_each_with_their_own_token(client, world):
+    make_registration(world.unit_a, year=YEAR, status=Status.SUBMITTED)
+    colleague = make_staff(world.commune_x, username="canbo.xa2", first_name="Đồng nghiệp")
+    client.force_login(world.canbo_xa)
+    first = client.get("/quan-ly/mo-hinh/").content.decode()
+    client.force_login(colleague)
+    second = client.get("/quan-ly/mo-hinh/").content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.findall(second) and not set(token.findall(first)) & set(token.findall(second))
+
+
 def test_each_filter_of_the_staff_list_has_its_own_copy(staff_client, world):
     make_registration(world.unit_a, year=YEAR, name="Mô hình đã duyệt", status=Status.ACCEPTED)
     make_registration(world.unit_a, year=YEAR, name="Mô hình chờ duyệt", status=Status.SUBMITTED)
