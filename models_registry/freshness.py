@@ -20,6 +20,7 @@ A unit's private draft (see `instance_changed`) moves none of these versions. Th
 show drafts (the workspace's count of drafts, a unit's own list) ask `copy_key` for `drafts`: they
 also hold the drafts' version of their province, which every save or delete of a draft moves on.
 """
+import functools
 import hashlib
 import uuid
 
@@ -109,8 +110,10 @@ def provinces_of(model, queryset):
     return None if None in provinces else provinces  # an empty set: no row, nothing changes
 
 
+@functools.cache
 def _first_step(model):
-    """The row's own foreign key that its province path starts from, and the rest of the path."""
+    """The row's own foreign key that its province path starts from, and the rest of the path
+    (once for each model: every row loaded asks, and an export loads thousands)."""
     first, _, rest = PROVINCE_PATHS[model._meta.label].partition("__")
     return model._meta.get_field(first), rest
 

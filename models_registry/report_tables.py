@@ -293,7 +293,7 @@ def missing_units_table(report):
         "chua-dang-ky",
         _("Đơn vị chưa đăng ký mô hình năm %(year)s") % {"year": report.completeness_year},
         [_("Mã đơn vị"), _("Khối, loại đơn vị"), _("Địa bàn")],
-        [TableRow(unit.name, [unit.code, unit.kind.label, str(unit.area)]) for unit in report.missing_units],
+        [TableRow(unit.name, [unit.code, unit.kind, unit.area]) for unit in report.missing_units],
         label_header=_("Đơn vị"),
         numeric=False,
     )

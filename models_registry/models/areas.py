@@ -93,9 +93,14 @@ class AdminArea(models.Model):
         indexes = [models.Index(fields=["structure", "level"])]
 
     def __str__(self):
-        if self.structure == Structure.LEGACY:
-            return gettext("%(name)s (cũ)") % {"name": self.name}
-        return self.name
+        return self.label_of(self.name, self.structure)
+
+    @staticmethod
+    def label_of(name, structure):
+        """How an area is named, from its name and structure alone, for rows read as values."""
+        if structure == Structure.LEGACY:
+            return gettext("%(name)s (cũ)") % {"name": name}
+        return name
 
     @property
     def is_current(self):

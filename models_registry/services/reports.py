@@ -297,7 +297,7 @@ class Report:
     completeness_year: int
     units_total: int
     units_registered: int
-    missing_units: list
+    missing_units: list  # [MissingUnit]
     continuity: dict
     child_spec: ChildSpec
     children: list  # [ChildRow]
@@ -367,6 +367,25 @@ def units_without_registration(units, registered, year=None):
     if year is not None:
         units = in_operation(units, year)
     return units.exclude(registered).select_related("area", "kind__parent").order_by("area__name", "name")
+
+
+@dataclass(frozen=True)
+class MissingUnit:
+    """A unit with nothing registered as a report lists it: read as values, not as a model with its
+    area and kind, since an export lists a province's thousands of them."""
+
+    code: str
+    name: str
+    kind: str  # the kind's label
+    area: str  # the area's name as shown
+
+    @classmethod
+    def rows(cls, units):
+        columns = ("code", "name", "kind__name", "kind__parent__name", "area__name", "area__structure")
+        return [
+            cls(code, name, UnitKind.label_of(kind, parent), AdminArea.label_of(area, structure))
+            for code, name, kind, parent, area, structure in units.values_list(*columns)
+        ]
 
 
 def cached_report(summaries, units, area, period, **options):
@@ -462,7 +481,7 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     missing = []
     if missing_limit != 0:
         missing_units = units_without_registration(units, registered_this_year)
-        missing = list(missing_units[:missing_limit] if missing_limit else missing_units)
+        missing = MissingUnit.rows(missing_units[:missing_limit] if missing_limit else missing_units)
 
     # Last year's models carried on this year (a model of this year, counted as they are,
     # continues them), or dropped: from the year query above.
