@@ -215,6 +215,22 @@ def test_unknown_filter_value_is_reported_and_ignored(client, spread):
     assert {r.name for r in response.context["page"].object_list} == {"A", "B"}
 
 
+def test_searches_with_other_filters_each_show_their_own_filter_values(client, spread):
+    selected = 'value="{}" selected'
+    first = client.get("/mo-hinh/", {"q": "mo hinh", "linh-vuc": "economy"}).content.decode()
+    second = client.get("/mo-hinh/", {"q": "khac", "linh-vuc": "culture_society"}).content.decode()
+    third = client.get("/mo-hinh/", {"q": "khac nua", "linh-vuc": "economy"}).content.decode()
+    assert selected.format("economy") in first and selected.format("culture_society") not in first
+    assert selected.format("culture_society") in second and selected.format("economy") not in second
+    assert selected.format("economy") in third and 'value="khac nua"' in third
+
+
+def test_a_search_with_a_wrong_filter_value_reports_it_after_one_without(client, spread):
+    client.get("/mo-hinh/", {"q": "mo hinh", "nam": "2024"})
+    response = client.get("/mo-hinh/", {"q": "mo hinh", "nam": "2024", "linh-vuc": "bogus"})
+    assert "Giá trị “bogus” không có trong danh sách, hãy chọn lại." in response.content.decode()
+
+
 def test_sort_by_name(client, unit):
     for name in ("Chợ", "An", "Bến"):
         published(unit, name=name)

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import open_data
-from ..filters import SORTS, PublicFilterSet
+from ..filters import PUBLIC_FILTER_FIELDS, SORTS, PublicFilterSet
 from ..models import RESULT_FIGURES, Attachment, Field, Outcome, Registration, RegistrationSummary, Status
 from ..pagination import Total, keyset_page, total_of
 from ..replication import replication_tree
 from ..search import RankedResults, list_order, mark_commended, mark_found, similar_registrations, with_commended
 from .caching import cache_for_visitors, public_list_query, refuse_copy
+from .fragments import form_copy
 
 LIST_RELATED = ("unit", "area", "area__province", "area__current_province")
 DETAIL_RELATED = LIST_RELATED + ("unit_kind", "unit_kind__parent", "area__district", "area__current_commune")
@@ -74,6 +75,12 @@ def registration_list(request):
     rows = filters.qs.select_related(*LIST_RELATED)
     results = list_order(rows, query, sort)
     context = {"filters": filters, "form": filters.form, "query": query}
+    if not filters.form.errors:
+        # The filters' HTML, shared by every search with the same filters (the words searched
+        # show above it): a page of the list is kept whole, a search is not (views/caching.py).
+        data = filters.form.data
+        context.update(form_copy("public-filters", *(
+            tuple(data.getlist(name)) if hasattr(data, "getlist") else data.get(name) for name in PUBLIC_FILTER_FIELDS)))
     if isinstance(results, RankedResults):
         # Ranked by relevance: numbered pages, the count already capped by the search.
         page = Paginator(results, filters.page_size()).get_page(request.GET.get("trang"))
