@@ -16,7 +16,7 @@ numbers (a province staff's list, the drill-down list, the public list and searc
 p50/p95 and each page's p95 divided by the bare SQL aggregate's (the province table's figures
 counted over the registrations, which the pages now read from the summaries instead).
 
-While it times, a writer thread accepts, edits and withdraws about 10 registrations a second and
+While it times, a writer process accepts, edits and withdraws about 10 registrations a second and
 imports a 5,000-row .xlsx file once through the import engine (--no-writer: still data); at the end the summaries are compared
 with a fresh count of the registrations, and the machine's load average is printed.
 """
