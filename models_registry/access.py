@@ -65,6 +65,13 @@ def scope_of(user):
     return None, None
 
 
+def scope_key(user):
+    """`scope_of` as plain values, for the keys of shared copies: users with the same key may see
+    exactly the same rows, as every queryset's `for_user` narrows by `scope_of` alone."""
+    kind, value = scope_of(user)
+    return kind, getattr(value, "pk", value)
+
+
 def in_scope(user, *, area, unit_id):
     """Whether an object of `area` and of the unit `unit_id` lies in the user's scope:
     the rule of `scope_for_user` for one loaded object, without a query."""

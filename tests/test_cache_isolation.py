@@ -54,6 +54,21 @@ def test_each_leader_gets_the_tables_of_their_own_province_twice(data):
         assert "Phường Một" in vinh_long_page and "Phường Ba Đình" not in vinh_long_page
 
 
+def test_a_leader_shares_the_report_copy_of_their_own_scope_only(data, monkeypatch):
+    first = signed_in(make_leader(data.q, username="lanhdao.hanoi"))
+    colleague = signed_in(make_leader(data.q, username="lanhdao.hanoi2"))
+    national = signed_in(make_leader(None, username="quantri", is_superuser=True))
+    first.get("/bao-cao/?nam=2026")
+    monkeypatch.setattr("models_registry.services.reports.build_report", _not_rebuilt)
+    assert "Phường Ba Đình" in colleague.get("/bao-cao/?nam=2026").content.decode()
+    with pytest.raises(AssertionError, match="rebuilt"):
+        national.get("/bao-cao/?nam=2026&dia-ban=01")
+
+
+def _not_rebuilt(*args, **kwargs):
+    raise AssertionError("the report was rebuilt")
+
+
 def test_each_staff_gets_a_list_form_without_the_others_area(data):
     hanoi = signed_in(make_staff(data.q, username="canbo.hanoi"))
     vinh_long = signed_in(make_staff(data.p, username="canbo.vinhlong"))

@@ -16,7 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ..access import may_view_reports, role_required
+from ..access import may_view_reports, role_required, scope_key
 from ..filters import ReportListFilterSet, by_area, find_area, parse_id, structure_of
 from ..forms.reports import PeriodForm
 from ..models import (
@@ -111,8 +111,10 @@ def area_and_period(request, *, base_area, report_url, template, public):
     return context, period, None
 
 
-def report_page(request, *, base_area, summaries, units, counted_q, public, report_url, list_url, missing_url=None):
-    """Shared by the leaders' dashboard and the public statistics."""
+def report_page(request, *, base_area, viewer, summaries, units, counted_q, public, report_url, list_url,
+                missing_url=None):
+    """Shared by the leaders' dashboard and the public statistics. `viewer` and `summaries`: see
+    `cached_report`."""
     context, period, refused = area_and_period(request, base_area=base_area, report_url=report_url,
                                                template="reports/dashboard.html", public=public)
     if refused:
@@ -121,7 +123,7 @@ def report_page(request, *, base_area, summaries, units, counted_q, public, repo
     # A commune's few missing units are listed on the page; above that the number links to their list.
     inline_missing = not public and area is not None and area.level == AreaLevel.COMMUNE
     report = cached_report(
-        summaries, units, area, period, counted_q=counted_q,
+        viewer, summaries, units, area, period, counted_q=counted_q,
         missing_limit=MISSING_UNITS_ON_PAGE if inline_missing else 0, idle_units_listed=not public,
     )
     base_params = {**area_params(area), **period.params}
@@ -172,7 +174,8 @@ def dashboard(request):
     return report_page(
         request,
         base_area=base_area,
-        summaries=Summaries.for_user(request.user),
+        viewer=scope_key(request.user),
+        summaries=lambda: Summaries.for_user(request.user),
         units=units,
         counted_q=COUNTED_Q,
         public=False,

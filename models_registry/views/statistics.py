@@ -17,7 +17,8 @@ def dashboard(request):
     return report_page(
         request,
         base_area=None,
-        summaries=Summaries.published(),
+        viewer="published",
+        summaries=Summaries.published,
         units=Unit.objects.all(),
         counted_q=PUBLISHED_Q,
         public=True,
