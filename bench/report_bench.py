@@ -45,8 +45,8 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
-# p95 targets in ms (issue 19) at 1,000,000 and at 5,000,000 registrations; the province dashboard
-# must also stay below the bare SQL aggregate's p95. Cases without a target are printed for reference.
+# p95 targets in ms (issue 19) at 1,000,000 and at 5,000,000 registrations; at 1,000,000 the province
+# dashboard must also stay below the bare SQL aggregate's p95. Cases without a target are printed for reference.
 TARGETS_MS = {
     1_000_000: {"province": 40, "commune": 25, "five_years": 60, "excel": 500, "staff_list": 60,
                 "staff_list_100": 60, "report_list": 60, "report_list_100": 60, "public_list": 60,
@@ -55,13 +55,18 @@ TARGETS_MS = {
                 "staff_list_100": 80, "report_list": 80, "report_list_100": 80, "public_list": 80,
                 "public_list_100": 80, "public_search_all": 300},
 }
-BELOW_AGGREGATE = ("province",)
+# The issue asks this at 1,000,000 only: at 5,000,000 the province dashboard's target is 60 ms alone.
+BELOW_AGGREGATE = {1_000_000: ("province",), 5_000_000: ()}
+
+
+def size_of(registrations):
+    """The largest size of the targets the data reaches (below 1,000,000: 1,000,000)."""
+    reached = [size for size in TARGETS_MS if registrations >= size]
+    return max(reached) if reached else min(TARGETS_MS)
 
 
 def targets_for(registrations):
-    """The targets of the largest size the data reaches (below 1,000,000: the 1,000,000 ones)."""
-    reached = [size for size in TARGETS_MS if registrations >= size]
-    return TARGETS_MS[max(reached) if reached else min(TARGETS_MS)]
+    return TARGETS_MS[size_of(registrations)]
 
 # The indexes the reports need at national scale, proposed for Registration.Meta.indexes
 # (the report to the lead gives the Django form). Created here when missing, so the bench
@@ -620,6 +625,7 @@ def main():
              for key, label, call, repeat in cases]
     results = {}
     targets = targets_for(total)
+    below_aggregate = BELOW_AGGREGATE[size_of(total)]
     failed = []
     writer = None if args.no_writer else Writer()
     if writer is not None:
@@ -630,11 +636,11 @@ def main():
         results[key] = (p50, p95)
         target = targets.get(key)
         slow = target is not None and p95 >= target
-        if key in BELOW_AGGREGATE and "aggregate" in results and p95 >= results["aggregate"][1]:
+        if key in below_aggregate and "aggregate" in results and p95 >= results["aggregate"][1]:
             slow = True
         if slow:
             failed.append(key)
-        verdict = "" if target is None and key not in BELOW_AGGREGATE else ("SLOW" if slow else "ok")
+        verdict = "" if target is None and key not in below_aggregate else ("SLOW" if slow else "ok")
         ratio = f"{p95 / results['aggregate'][1]:.2f}×" if "aggregate" in results and key != "aggregate" else ""
         print(f"{label:<55} {p50:8.1f} {p95:8.1f} {target or '':>8} {verdict:>4} {ratio:>15}", flush=True)
     exact = True
