@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 
 from ..freshness import base_version, data_version
 
-# A form's HTML (includes/kept_form.html) is kept this long for everyone asking with the same
+# A form's HTML (includes/kept.html) is kept this long for everyone asking with the same
 # values: crispy's rendering of a filter form costs what several of the page's queries do.
 FORM_COPY_SECONDS = 24 * 60 * 60
 
@@ -53,6 +53,6 @@ def form_copy(kind, *given):
     """The context that keeps a form's HTML: its key's parts are the form's `kind` and what it was
     `given` (its values, the area it is for), the language, the day (a placeholder may show this
     year) and the base version, which a change of what its choices are read from (the kinds of
-    unit, the area tree) moves on. A form showing errors is not kept: pass it None instead."""
+    unit, the area tree) moves on. A form showing errors is not kept: leave this context out."""
     return {"form_copy": (kind, *given, get_language(), timezone.localdate().isoformat(), base_version()),
             "copy_seconds": FORM_COPY_SECONDS}

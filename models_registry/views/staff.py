@@ -127,13 +127,22 @@ def home(request):
     if data is not None:
         data.update({name: request.GET[name] for name in HOME_PARAMETERS if name in request.GET})
     content = cached_fragment(
-        # What the scope, the actions and the heading are made from (access.scope_of, may_review).
-        "hang-cho", user.is_superuser, user.role, user.area_id, year,
-        None if data is None else sorted(data.items()), timezone.localdate(),
-        place=lambda: user.area.current_province_id if scope_of(user)[0] == AREA else None, drafts=True,
+        "hang-cho", *_viewer(user), year, None if data is None else sorted(data.items()), timezone.localdate(),
+        place=lambda: _province(user), drafts=True,
         build=lambda: render_to_string("staff/home_content.html", _home_context(user, year, data)),
     )
     return render(request, "staff/home.html", {"content": content})
+
+
+def _viewer(user):
+    """What a workspace copy's scope, actions and heading are made from (access.scope_of,
+    may_review): the viewers it may be shown to have all of these alike."""
+    return user.is_superuser, user.role, user.area_id
+
+
+def _province(user):
+    """Where the rows of a workspace copy lie: the viewer's province, or None for the country."""
+    return user.area.current_province_id if scope_of(user)[0] == AREA else None
 
 
 def _home_context(user, year, data):
@@ -174,8 +183,7 @@ def registration_list(request):
     of the same scope until a change in their province (views/fragments.py)."""
     user = request.user
     content = cached_fragment(
-        "danh-sach", user.is_superuser, user.role, user.area_id, sorted(request.GET.lists()),
-        place=lambda: user.area.current_province_id if scope_of(user)[0] == AREA else None, drafts=True,
+        "danh-sach", *_viewer(user), sorted(request.GET.lists()), place=lambda: _province(user), drafts=True,
         # The request for the pager's links, which keep the query (named above).
         build=lambda: render_to_string("staff/registrations_content.html", _list_context(user, request.GET),
                                        request=request),
