@@ -21,10 +21,10 @@ imports a 5,000-row .xlsx file once through the import engine (--no-writer: stil
 with a fresh count of the registrations, and the machine's load average is printed.
 """
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
-import multiprocessing
 import time
 from pathlib import Path
 

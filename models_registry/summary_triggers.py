@@ -16,7 +16,8 @@ exactly what the registration had added:
    the registrations it concerns.
 
 Both steps run in the one trigger of each table and event, in that order; no trigger here writes a
-table that has triggers of its own, so none sets off another.
+table that has triggers of its own, so none sets off another. On PostgreSQL an insert does both at
+once for its own rows, which have no stored facts: each is counted with its fresh facts.
 
 Installed by the summaries' migrations on PostgreSQL; on SQLite dropped before every `migrate` and
 installed after it (see drop_before_migrate); on both checked after every `migrate`, and put back
@@ -197,14 +198,33 @@ def _fresh(source, vendor):
     from .models import BASIS_ACTIONS, PUBLISHED_STATUSES, Basis
     from .services.reports import COUNTED_STATUSES
 
-    def continued(statuses):
-        # A count, not EXISTS: PostgreSQL may turn an EXISTS into a hash of every registration.
-        return (f"(SELECT count(*) FROM {REGISTRATION} s WHERE s.continues_id = r.id AND s.year = r.year + 1 "
-                f"AND s.status IN ({_listed(statuses)})) > 0")
+    counted, published = _listed(COUNTED_STATUSES), _listed(PUBLISHED_STATUSES)
+    counting, publishing = (_listed(BASIS_ACTIONS[basis]) for basis in (Basis.COUNTED, Basis.PUBLISHED))
+    if vendor == "postgresql":
+        # One probe of the continuing models and one of the history per registration, each giving
+        # both of its facts (counts, not EXISTS: PostgreSQL may turn an EXISTS into a hash of every
+        # registration).
+        joined = (
+            f"CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE s.status IN ({counted})) > 0 AS carried, "
+            f"count(*) FILTER (WHERE s.status IN ({published})) > 0 AS carried_published "
+            f"FROM {REGISTRATION} s WHERE s.continues_id = r.id AND s.year = r.year + 1) c "
+            f"CROSS JOIN LATERAL (SELECT {_local_day(vendor, f'min(e.at) FILTER (WHERE e.action IN ({counting}))')} "
+            f"AS first_counted, {_local_day(vendor, f'min(e.at) FILTER (WHERE e.action IN ({publishing}))')} "
+            f"AS first_published FROM {EVENT} e WHERE e.registration_id = r.id) e"
+        )
+        found = "c.carried, c.carried_published, e.first_counted, e.first_published"
+    else:
+        def continued(statuses):
+            return (f"(SELECT count(*) FROM {REGISTRATION} s WHERE s.continues_id = r.id AND s.year = r.year + 1 "
+                    f"AND s.status IN ({statuses})) > 0")
 
-    def first_day(basis):
-        return (f"(SELECT {_local_day(vendor, 'min(e.at)')} FROM {EVENT} e WHERE e.registration_id = r.id "
-                f"AND e.action IN ({_listed(BASIS_ACTIONS[basis])}))")
+        def first_day(actions):
+            return (f"(SELECT {_local_day(vendor, 'min(e.at)')} FROM {EVENT} e WHERE e.registration_id = r.id "
+                    f"AND e.action IN ({actions}))")
+
+        joined = ""
+        found = (f"{continued(counted)} AS carried, {continued(published)} AS carried_published, "
+                 f"{first_day(counting)} AS first_counted, {first_day(publishing)} AS first_published")
 
     def since(first):
         # The day of its first such event if that fell before its year ended, else its start date.
@@ -212,10 +232,7 @@ def _fresh(source, vendor):
         dated = _earlier(vendor, _later(vendor, f"coalesce(x.start_date, {year_start})", year_start), next_year)
         return f"CASE WHEN {first} < {next_year} THEN {_later(vendor, first, year_start)} ELSE {dated} END"
 
-    facts = (f"SELECT r.sign, {_columns('r', ('id', *TRACKED))}, r.start_date, "
-             f"{continued(COUNTED_STATUSES)} AS carried, {continued(PUBLISHED_STATUSES)} AS carried_published, "
-             f"{first_day(Basis.COUNTED)} AS first_counted, {first_day(Basis.PUBLISHED)} AS first_published "
-             f"FROM ({source}) r")
+    facts = f"SELECT r.sign, {_columns('r', ('id', *TRACKED))}, r.start_date, {found} FROM ({source}) r {joined}"
     return (f"SELECT x.sign, {_columns('x', ('id', *TRACKED, 'carried', 'carried_published'))}, "
             f"{since('x.first_counted')} AS counted_since, {since('x.first_published')} AS published_since "
             f"FROM ({facts}) x")
@@ -295,7 +312,8 @@ PG_REFERENCING = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old
                   "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
 # The registrations whose facts a statement may have changed (step 2).
 PG_AFFECTED = {
-    "insert": "SELECT id FROM new_rows UNION SELECT continues_id FROM new_rows",
+    # An insert's own rows have their facts computed as they are counted (`_insert_pg`).
+    "insert": "SELECT continues_id FROM new_rows",
     "delete": "SELECT continues_id FROM old_rows",
     "update": f"SELECT n.id {_changed_pg(OWN_INPUTS)} UNION SELECT n.continues_id {_changed_pg(LINK_INPUTS)} "
               f"UNION SELECT o.continues_id {_changed_pg(LINK_INPUTS)}",
@@ -327,6 +345,32 @@ def _refresh_pg(affected):
     ]
 
 
+def _write_pg(event, source):
+    """Step 1 of an update or a delete, then step 2."""
+    body = []
+    for table, keys, values in SUMMARIES:
+        body.append(_upsert_pg(table, keys, values, _cells(table, _stored(source), _expand_pg)))
+        body.append(_prune(table, keys, _cells(table, _stored(PG_REMOVED[event]), _expand_pg)))
+    if event == "delete":
+        body.append(f"DELETE FROM {FACTS} WHERE registration_id IN (SELECT id FROM old_rows);")
+    return body + _refresh_pg(PG_AFFECTED[event])
+
+
+def _insert_pg():
+    """Both steps for an insert in one pass: new rows have no stored facts, so each is counted at
+    once with its facts computed afresh, and they are stored (step 1 leaves step 2 nothing to move
+    for them: an import of 50,000 rows would compute and move every row twice); then step 2 for
+    the models they continue."""
+    fresh = _fresh(PG_SOURCES["insert"], "postgresql")
+    upserts = (_upsert_pg(table, keys, values, _cells(table, "SELECT * FROM fresh", _expand_pg)).rstrip(";")
+               for table, keys, values in SUMMARIES)
+    writes = [f"added_{index} AS ({upsert})" for index, upsert in enumerate(upserts)]
+    return [
+        f"WITH fresh AS MATERIALIZED ({fresh}), {', '.join(writes)} {_store_facts('SELECT * FROM fresh', 'EXCLUDED')};",
+        *_refresh_pg(PG_AFFECTED["insert"]),
+    ]
+
+
 def _pg_function(name, body):
     return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE emptied bigint[]; "
             f"BEGIN {' '.join(body)} RETURN NULL; END $$;")
@@ -335,14 +379,7 @@ def _pg_function(name, body):
 def postgresql_forwards():
     statements = []
     for event, source in PG_SOURCES.items():
-        body = []
-        for table, keys, values in SUMMARIES:
-            body.append(_upsert_pg(table, keys, values, _cells(table, _stored(source), _expand_pg)))
-            if event in PG_REMOVED:
-                body.append(_prune(table, keys, _cells(table, _stored(PG_REMOVED[event]), _expand_pg)))
-        if event == "delete":
-            body.append(f"DELETE FROM {FACTS} WHERE registration_id IN (SELECT id FROM old_rows);")
-        body += _refresh_pg(PG_AFFECTED[event])
+        body = _insert_pg() if event == "insert" else _write_pg(event, source)
         statements.append(_pg_function(f"registration_summaries_{event}", body))
         statements.append(
             f"CREATE TRIGGER registration_summaries_{event} AFTER {event.upper()} ON {REGISTRATION} "

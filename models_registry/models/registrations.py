@@ -74,7 +74,7 @@ class RegistrationQuerySet(NotifyingQuerySet):
 
     def for_user(self, user):
         """What `user` may see: the one scoping rule for registrations."""
-        return scope_for_user(self, user, area_path="area", unit_path="unit", fallback=self.published())
+        return scope_for_user(self, user, area_path="area", unit_path="unit", fallback=type(self).published)
 
 
 class Registration(KeyedModel, BoundsInPython, models.Model):

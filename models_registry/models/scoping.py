@@ -8,7 +8,8 @@ def scope_for_user(queryset, user, *, area_path, unit_path, fallback=None):
     `area_path` and `unit_path` name the lookups from the queryset's model to its
     area and its unit. The scope itself is `access.scope_of`: superusers see everything;
     a unit account its own unit; staff and leaders their area and below, across the 2025
-    reform. Anyone else (anonymous, or an account without a role) gets `fallback`, or nothing.
+    reform. Anyone else (anonymous, or an account without a role) gets what `fallback` (a function of
+    the queryset) gives, or nothing: called only then, as most requests are signed in.
     """
     kind, value = scope_of(user)
     if kind == EVERYTHING:
@@ -17,4 +18,4 @@ def scope_for_user(queryset, user, *, area_path, unit_path, fallback=None):
         return queryset.filter(**{unit_path: value})
     if kind == AREA:
         return queryset.filter(value.scope_q(area_path))
-    return queryset.none() if fallback is None else fallback
+    return queryset.none() if fallback is None else fallback(queryset)

@@ -42,7 +42,7 @@ class SummaryQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """The cells `user` may see: the same rule as Registration.objects.for_user."""
-        return scope_for_user(self, user, area_path="area", unit_path=self.unit_path, fallback=self.published())
+        return scope_for_user(self, user, area_path="area", unit_path=self.unit_path, fallback=type(self).published)
 
 
 class AreaSummaryQuerySet(SummaryQuerySet):

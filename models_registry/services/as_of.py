@@ -16,26 +16,19 @@ import datetime
 from dataclasses import dataclass
 from typing import Optional
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ExemplarKind, Field, Level
 
-
-def _comparable_aggregates():
-    """The comparable figures over day summary cells."""
-    aggregates = {"total": Sum("registrations"), "new": Sum("registrations", filter=Q(is_new=True)),
-                  "replicated": Sum("replicated")}
-    for name, values, column in (("field", Field.values, "field"), ("level", Level.values, "level"),
-                                 ("exemplar", ExemplarKind.values, "exemplar_kind")):
-        for value in values:
-            aggregates[f"{name}__{value}"] = Sum("registrations", filter=Q(**{column: value}))
-    return aggregates
-
-
+# The breakdowns a day summary cell is counted under, each a figure per value ("field__economy").
+BREAKDOWNS = (("field", Field.values), ("level", Level.values), ("exemplar", ExemplarKind.values))
 # Figures that can be counted as of a past day; "continued" follows from total and new.
-COMPARABLE = frozenset(_comparable_aggregates()) | {"continued"}
+COMPARABLE = frozenset(
+    {"total", "new", "replicated", "continued"}
+    | {f"{name}__{value}" for name, values in BREAKDOWNS for value in values}
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +88,21 @@ def figures_on(days, period, day, basis, earlier):
     `earlier`, the figures of its years before the last, whole; and of its last year (`day`'s)
     what counted by `basis` at the end of `day`, from the day summary cells `days`. One query,
     over that one year's cells up to that day."""
-    cells = days.filter(year=period.year_to, basis=basis, since__lte=day)
-    figures = {key: (value or 0) + earlier[key] for key, value in cells.aggregate(**_comparable_aggregates()).items()}
+    # Grouped by the breakdowns and added up here: a few dozen groups, and a query with two sums
+    # instead of one filtered sum per figure, which cost more to build than to run.
+    cells = (
+        days.filter(year=period.year_to, basis=basis, since__lte=day).order_by()
+        .values_list("field", "level", "exemplar_kind", "is_new")
+        .annotate(n=Sum("registrations"), replicated=Sum("replicated"))
+    )
+    figures = {key: earlier[key] for key in COMPARABLE}
+    for field, level, exemplar, is_new, n, replicated in cells:
+        figures["total"] += n
+        figures["new"] += n if is_new else 0
+        figures["replicated"] += replicated
+        for name, value in (("field", field), ("level", level), ("exemplar", exemplar)):
+            key = f"{name}__{value}"
+            if key in figures:
+                figures[key] += n
     figures["continued"] = figures["total"] - figures["new"]
     return figures

@@ -12,12 +12,13 @@ which rolls pre-2025 areas up into today's when the area is a current one.
 """
 import datetime
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Optional
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -229,10 +230,9 @@ def child_spec(area):
     return ChildSpec("area_id", "area", _("Xã, phường, thị trấn (cơ cấu cũ)"))
 
 
-def child_rows_for(area, spec, units):
-    """The areas or units one level down, zero rows included, in display order."""
-    if spec.kind == "unit":
-        return list(units.only("pk", "name", "code").order_by("name"))
+def child_rows_for(area, spec):
+    """The areas one level down, zero rows included, in display order (a commune's units:
+    `CommuneUnit.rows`)."""
     if area is None:
         return list(AdminArea.objects.current().provinces().only("pk", "code", "name", "structure").order_by("name"))
     return list(AdminArea.objects.filter(parent=area).only("pk", "code", "name", "structure", "level").order_by("name"))
@@ -358,11 +358,14 @@ def in_operation(units, year):
     return units.in_operation_on(min(datetime.date(year, 12, 31), timezone.localdate()))
 
 
+MISSING_ORDER = ("area__name", "name", "pk")
+
+
 def units_without_registration(units, registered, year=None):
     """Units with nothing `registered`; with `year`, only those in operation then."""
     if year is not None:
         units = in_operation(units, year)
-    return units.exclude(registered).select_related("area", "kind__parent").order_by("area__name", "name")
+    return units.exclude(registered).select_related("area", "kind__parent").order_by(*MISSING_ORDER)
 
 
 @dataclass(frozen=True)
@@ -377,11 +380,52 @@ class MissingUnit:
 
     @classmethod
     def rows(cls, units):
-        columns = ("code", "name", "kind__name", "kind__parent__name", "area__name", "area__structure")
-        return [
-            cls(code, name, UnitKind.label_of(kind, parent), AdminArea.label_of(area, structure))
-            for code, name, kind, parent, area, structure in units.values_list(*columns)
-        ]
+        return [cls.of(*row) for row in units.values_list(*MISSING_COLUMNS)]
+
+    @classmethod
+    def of(cls, code, name, kind, parent, area, structure):
+        return cls(code, name, UnitKind.label_of(kind, parent), AdminArea.label_of(area, structure))
+
+
+MISSING_COLUMNS = ("code", "name", "kind__name", "kind__parent__name", "area__name", "area__structure")
+
+
+@dataclass(frozen=True)
+class CommuneUnit:
+    """One unit of a commune's report: a row of its drill-down, counted in the kinds table, and
+    listed as missing when it has registered nothing this year."""
+
+    pk: int
+    kind_id: int
+    registered: bool  # a counted registration this year
+    listed: bool  # in the drill-down
+    by_name: int  # its place in the drill-down, by name
+    missing: MissingUnit  # as the missing list shows it
+
+    @property
+    def code(self):
+        return self.missing.code
+
+    @property
+    def name(self):
+        return self.missing.name
+
+    @classmethod
+    def rows(cls, units, registered, listed):
+        """The units, in the order of the missing list, each with its place by name. One query, since
+        a commune has a few hundred units at most: the kinds, the missing and the drill-down are
+        counted from it instead of three queries each."""
+        rows = (
+            units.annotate(
+                registered=ExpressionWrapper(registered, output_field=BooleanField()),
+                listed=ExpressionWrapper(listed, output_field=BooleanField()),
+                by_name=Window(RowNumber(), order_by=("name", "pk")),
+            )
+            .order_by(*MISSING_ORDER)
+            .values_list("pk", "kind_id", "registered", "listed", "by_name", *MISSING_COLUMNS)
+        )
+        return [cls(pk, kind, is_registered, is_listed, place, MissingUnit.of(*missing))
+                for pk, kind, is_registered, is_listed, place, *missing in rows]
 
 
 def cached_report(viewer, summaries, units, area, period, **options):
@@ -449,29 +493,44 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     this_year = period.year_to
     registered_this_year = registered_in(summaries, this_year)
 
-    # 3 queries: the kinds, then registrations, units and units registered this year by kind,
-    # added up here into the top-level kinds (a dozen kinds: no join in the two counts).
+    # 2 queries: the kinds, then registrations by kind, added up here into the top-level kinds.
     all_kinds = list(UnitKind.objects.all())
     top_of = {kind.pk: kind.parent_id or kind.pk for kind in all_kinds}
     kinds = {kind.pk: KindRow(kind) for kind in all_kinds if kind.parent_id is None}
     for row in in_period.kinds.order_by().values("unit_kind_id").annotate(n=Sum("registrations")):
         kinds[top_of[row["unit_kind_id"]]].registrations += row["n"]
-    for row in (
-        units.order_by()
-        .values("kind_id")
-        .annotate(n=Count("pk"), registered=Count("pk", filter=registered_this_year))
-    ):
-        top = kinds[top_of[row["kind_id"]]]
-        top.units += row["n"]
-        top.units_registered += row["registered"]
-    kind_rows = [row for row in kinds.values() if row.registrations or row.units]
 
-    # 1 query: the units with no registration this year.
-    # `missing_limit` None lists them all (exports), 0 skips the list (pages that link to it instead).
-    missing = []
-    if missing_limit != 0:
-        missing_units = units_without_registration(units, registered_this_year)
-        missing = MissingUnit.rows(missing_units[:missing_limit] if missing_limit else missing_units)
+    spec = child_spec(area)
+    # The drill-down leaves out, when asked, the units with nothing counted in the period.
+    listed = Value(True) if idle_units_listed else Q(pk__in=in_period.units.values("unit_id"))
+    if spec.kind == "unit":
+        # 1 query: a commune's units, counted by kind, the missing among them and the drill-down's rows.
+        commune_units = CommuneUnit.rows(units, registered_this_year, listed)
+        for unit in commune_units:
+            top = kinds[top_of[unit.kind_id]]
+            top.units += 1
+            top.units_registered += unit.registered
+        missing = [unit.missing for unit in commune_units if not unit.registered][:missing_limit]
+        child_objects = sorted((unit for unit in commune_units if unit.listed), key=attrgetter("by_name"))
+    else:
+        # 1 query: units and units registered this year by kind (a dozen kinds: no join).
+        for row in (
+            units.order_by()
+            .values("kind_id")
+            .annotate(n=Count("pk"), registered=Count("pk", filter=registered_this_year))
+        ):
+            top = kinds[top_of[row["kind_id"]]]
+            top.units += row["n"]
+            top.units_registered += row["registered"]
+        # 1 query: the units with no registration this year. `missing_limit` None lists them all
+        # (exports), 0 skips the list (pages that link to it instead).
+        missing = []
+        if missing_limit != 0:
+            missing_units = units_without_registration(units, registered_this_year)
+            missing = MissingUnit.rows(missing_units[:missing_limit] if missing_limit else missing_units)
+        # 1 query: the areas one level down.
+        child_objects = child_rows_for(area, spec)
+    kind_rows = [row for row in kinds.values() if row.registrations or row.units]
 
     # Last year's models carried on this year (a model of this year, counted as they are,
     # continues them), or dropped: from the year query above.
@@ -480,10 +539,7 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
                   "year": this_year - 1}
     continuity["dropped"] = continuity["total"] - continuity["continued"]
 
-    # 2 queries: one level down, grouped in the database, plus the names of the rows.
-    spec = child_spec(area)
-    listed_units = units if idle_units_listed else units.filter(pk__in=in_period.units.values("unit_id"))
-    child_objects = child_rows_for(area, spec, listed_units)
+    # 1 query: the figures one level down, grouped in the database.
     if spec.kind == "unit":
         cells = in_period.units.order_by().values(child=spec.column_expr()).annotate(**UNIT_CHILD_AGGREGATES)
     else:

@@ -55,8 +55,8 @@ def resolve_area(params, base_area):
     code = (params.get("dia-ban") or "").strip()
     if not code:
         return base_area
-    # The parent too: the commission's name is looked up through it.
-    area = find_area(code, structure_of(params), "parent", "province", "district", "current_province", "current_commune")
+    # Its parents too: the breadcrumbs and the commission's name are read through them.
+    area = find_area(code, structure_of(params), "parent__parent", "current_province", "current_commune")
     if area is None or not (base_area is None or base_area.contains(area)):
         raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
     return area
@@ -65,12 +65,12 @@ def resolve_area(params, base_area):
 def breadcrumbs(base_area, area, report_url, period_params):
     """(label, url) of the area's ancestors from the viewer's own area down, in the area's structure."""
     chain = []
-    if area is not None:
-        # The ids are on the row: no query for an area that is its own province.
-        chain = [
-            getattr(area, name) for name in ("province", "district")
-            if getattr(area, f"{name}_id") not in (None, area.pk)
-        ]
+    # Up the parent links (a commune's district, then its province): the objects the commission's
+    # name is then looked up through, so no area is read twice.
+    ancestor = area
+    while ancestor is not None and ancestor.parent_id is not None:
+        ancestor = ancestor.parent
+        chain.insert(0, ancestor)
     visible = [a for a in chain + [area] if a is not None and (base_area is None or base_area.contains(a))]
     if base_area is not None and base_area not in visible:
         visible.insert(0, base_area)
