@@ -371,9 +371,16 @@ def _insert_pg():
     ]
 
 
+# Every trigger here first takes this lock, held to the end of its transaction. A transaction
+# moves cells twice (its rows, then their facts; and again for the history it writes), so two
+# writers each holding a cell the other's next step needs would deadlock, and one of them fail;
+# in turn, the second waits until the first commits (a 50,000-row import: a few seconds).
+SUMMARY_LOCK = "PERFORM pg_advisory_xact_lock(hashtext('registration_summaries'));"
+
+
 def _pg_function(name, body):
     return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE emptied bigint[]; "
-            f"BEGIN {' '.join(body)} RETURN NULL; END $$;")
+            f"BEGIN {SUMMARY_LOCK} {' '.join(body)} RETURN NULL; END $$;")
 
 
 def postgresql_forwards():
@@ -406,7 +413,7 @@ def postgresql_forwards():
     moved = f"SELECT n.id {_changed_pg(ANCESTORS)}"
     statements.append(
         "CREATE FUNCTION registration_summaries_areas() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF EXISTS ({moved}) THEN "
+        f"IF EXISTS ({moved}) THEN {SUMMARY_LOCK} "
         + " ".join(_areas_moved(f"area_id IN ({moved})", _upsert_pg, lambda row: lambda source, columns: _expand_pg(
             source, columns, "old_rows" if row == "OLD" else "new_rows")))
         + " END IF; RETURN NULL; END $$;"
