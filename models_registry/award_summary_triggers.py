@@ -25,7 +25,19 @@ from dataclasses import dataclass
 
 from django.db import connections, transaction
 
-from .summary_triggers import ANCESTORS, AREA, REGISTRATION, _upsert_pg, _upsert_sqlite
+from .summary_triggers import (
+    ANCESTORS,
+    AREA,
+    PG_REFERENCING,
+    PG_TRANSITION,
+    PG_VARIABLES,
+    REGISTRATION,
+    _pg_moved_areas,
+    _planned,
+    _upsert_pg,
+    _upsert_pruned_pg,
+    _upsert_sqlite,
+)
 
 COMMENDATION = "models_registry_commendation"
 PROPOSAL = "models_registry_proposal"
@@ -128,20 +140,11 @@ def _pg_body(alias, joins, event):
         added = _rows(join, 1, alias, "new_rows" if event == "insert" else _changed(alias, join, "new_rows", "old_rows"))
         removed = _rows(join, -1, alias, "old_rows" if event == "delete" else _changed(alias, join, "old_rows", "new_rows"))
         source = {"insert": added, "delete": removed, "update": f"{added} UNION ALL {removed}"}[event]
-        upsert = _upsert_pg(join.summary, join.columns, [(join.count, "1")], source)
         if event == "insert":
-            body.append(upsert)
-            continue
-        # The cells this statement brought to zero, by the ids the upsert returns: a DELETE that
-        # looked them up again from the old rows would join the transition table once per empty cell.
-        body.append(f"WITH changed AS ({upsert.rstrip(';')} RETURNING s.id, s.{join.count}) "
-                    f"SELECT array_agg(id) INTO emptied FROM changed WHERE {join.count} = 0; "
-                    f"DELETE FROM {join.summary} WHERE id = ANY (emptied);")
-    return " ".join(body)
-
-
-PG_REFERENCING = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows",
-                  "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
+            body.append(_upsert_pg(join.summary, join.columns, [(join.count, "1")], source))
+        else:
+            body += _upsert_pruned_pg(join.summary, join.columns, [(join.count, "1")], source, join.count)
+    return body
 
 
 def postgresql_forwards():
@@ -149,8 +152,8 @@ def postgresql_forwards():
     for name, (table, alias, joins) in WATCHED.items():
         for event in EVENTS:
             function = f"award_summaries_{name}_{event}"
-            statements.append(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                              f"DECLARE emptied bigint[]; BEGIN {_pg_body(alias, joins, event)} RETURN NULL; END $$;")
+            statements.append(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ {PG_VARIABLES} "
+                              f"BEGIN {_planned(_pg_body(alias, joins, event), PG_TRANSITION[event])} RETURN NULL; END $$;")
             statements.append(f"CREATE TRIGGER {function} AFTER {event.upper()} ON {table} "
                               f"REFERENCING {PG_REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}();")
     # A truncated registration or round truncates its commendations and proposals too (their
@@ -163,11 +166,9 @@ def postgresql_forwards():
         statements.append(f"CREATE TRIGGER {function} AFTER TRUNCATE ON {join.own_table} "
                           f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();")
     # An area moved in the tree (rare: the mapping of old communes to new) recounts both summaries.
-    moved = " OR ".join(f"o.{column} IS DISTINCT FROM n.{column}" for column in ANCESTORS)
     statements.append(
-        "CREATE FUNCTION award_summaries_areas() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {moved}) THEN "
-        + " ".join(fill_statements()) + " END IF; RETURN NULL; END $$;"
+        f"CREATE FUNCTION award_summaries_areas() RETURNS trigger LANGUAGE plpgsql AS $$ {PG_VARIABLES} "
+        f"BEGIN {_pg_moved_areas(' '.join(fill_statements()))} RETURN NULL; END $$;"
     )
     statements.append(
         f"CREATE TRIGGER award_summaries_areas AFTER UPDATE ON {AREA} REFERENCING OLD TABLE AS old_rows "

@@ -321,6 +321,8 @@ def link_tables(tables, *, report_url, list_url, base_params, missing_url=None):
     """Give each row the URLs its label and its numbers link to, its numbers formatted for
     display, and each table its chart data."""
     display = number_formatter()
+    # Each parameter encoded once, not once per row: a province's tables have hundreds of rows.
+    base = {name: urlencode({name: value}) for name, value in base_params.items()}
     for table in tables:
         target = missing_url if table.counts_missing_units else list_url
         # Each value column adds the same filters on every row: encode them once.
@@ -328,20 +330,24 @@ def link_tables(tables, *, report_url, list_url, base_params, missing_url=None):
         for row in table.rows:
             shown = [display(value) for value in row.values]
             row.label_url = None
-            row.cells = [Cell(text) for text in shown]
-            if row.params is not None:
-                params = {**base_params, **row.params}
-                if "nam" in row.params:
-                    params.pop("tu-nam", None)
-                    params.pop("den-nam", None)
-                query = urlencode(params)
-                if row.target is not None and "dia-ban" in row.params:
-                    row.label_url = f"{report_url}?{query}"
-                if target:
-                    row.cells = [
-                        Cell(text, None if extra is None else f"{target}?{query}{extra}")
-                        for text, extra in zip(shown, extras + [None] * len(shown), strict=False)
-                    ]
+            if row.params is None:
+                row.cells = [Cell(text) for text in shown]
+                continue
+            pieces = dict(base)
+            if "nam" in row.params:
+                pieces.pop("tu-nam", None)
+                pieces.pop("den-nam", None)
+            pieces.update((name, urlencode({name: value})) for name, value in row.params.items())
+            query = "&".join(pieces.values())
+            if row.target is not None and "dia-ban" in row.params:
+                row.label_url = f"{report_url}?{query}"
+            if target:
+                row.cells = [
+                    Cell(text, None if extra is None else f"{target}?{query}{extra}")
+                    for text, extra in zip(shown, extras + [None] * len(shown), strict=False)
+                ]
+            else:
+                row.cells = [Cell(text) for text in shown]
         table.chart_data = chart_data(table) if table.chart else None
     return tables
 

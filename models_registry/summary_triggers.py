@@ -24,6 +24,7 @@ installed after it (see drop_before_migrate); on both checked after every `migra
 with a recount when missing (`ensure_installed`).
 """
 import datetime
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -268,6 +269,15 @@ def _upsert_pg(table, keys, values, source):
             f"ON CONFLICT ({keys_sql}) DO UPDATE SET {updates};")
 
 
+def _upsert_pruned_pg(table, keys, values, source, count="registrations"):
+    """`_upsert_pg`, then the removal of the cells it brought to zero, by the ids it returns: a
+    DELETE that looked them up again from `source` would read it once per empty cell (minutes for
+    an update of every area)."""
+    return [f"WITH changed AS ({_upsert_pg(table, keys, values, source).rstrip(';')} RETURNING s.id, s.{count}) "
+            f"SELECT array_agg(id) INTO emptied FROM changed WHERE {count} = 0;",
+            f"DELETE FROM {table} WHERE id = ANY (emptied);"]
+
+
 def _prune(table, keys, source):
     keys_sql = ", ".join(keys)
     return (f"DELETE FROM {table} WHERE registrations = 0 AND ({keys_sql}) IN "
@@ -279,6 +289,10 @@ def _upsert_sqlite(table, keys, values, source):
     updates = ", ".join(f"{name} = {name} + excluded.{name}" for name, _ in values)
     return (f"INSERT INTO {table} ({columns}) {_grouped(table, keys, values, source)} "
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates};")
+
+
+def _upsert_pruned_sqlite(table, keys, values, source):
+    return [_upsert_sqlite(table, keys, values, source), _prune(table, keys, source)]
 
 
 def _differs(fresh, stored):
@@ -349,8 +363,7 @@ def _write_pg(event, source):
     """Step 1 of an update or a delete, then step 2."""
     body = []
     for table, keys, values in SUMMARIES:
-        body.append(_upsert_pg(table, keys, values, _cells(table, _stored(source), _expand_pg)))
-        body.append(_prune(table, keys, _cells(table, _stored(PG_REMOVED[event]), _expand_pg)))
+        body += _upsert_pruned_pg(table, keys, values, _cells(table, _stored(source), _expand_pg))
     if event == "delete":
         body.append(f"DELETE FROM {FACTS} WHERE registration_id IN (SELECT id FROM old_rows);")
     return body + _refresh_pg(PG_AFFECTED[event])
@@ -378,16 +391,65 @@ def _insert_pg():
 SUMMARY_LOCK = "PERFORM pg_advisory_xact_lock(hashtext('registration_summaries'));"
 
 
-def _pg_function(name, body):
-    return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE emptied bigint[]; "
-            f"BEGIN {SUMMARY_LOCK} {' '.join(body)} RETURN NULL; END $$;")
+# PL/pgSQL plans a trigger's statements once per connection and keeps the plans, made for the
+# sizes of the first statement the trigger fired for. A plan made for a form's one row would join
+# the two transition tables of an update of 14,000 areas, or of 50,000 registrations, row by row
+# (minutes); one made for an import's 50,000 rows would read whole tables on every later save.
+# So a statement of this many rows or more has the trigger's statements planned afresh for its own
+# sizes (EXECUTE), and the kept plans serve only statements of a few rows.
+PLANNED_AFRESH_FROM = 100
+# The PL/pgSQL variables the statements fill (SELECT … INTO) and read (= ANY (…)).
+PG_VARIABLES = "DECLARE emptied bigint[]; moved bigint[];"
+
+
+def _planned(statements, transition):
+    """PL/pgSQL running `statements` with kept plans while `transition` (the transition table the
+    trigger counts by; None: the trigger has none) has few rows, each planned afresh otherwise."""
+    static = " ".join(statements)
+    if transition is None:
+        return static
+    return (f"IF (SELECT count(*) FROM {transition}) < {PLANNED_AFRESH_FROM} THEN {static} "
+            f"ELSE {' '.join(_executed(statement) for statement in statements)} END IF;")
+
+
+def _executed(statement):
+    """`statement` as an EXECUTE, its variables passed in and read back."""
+    sql = statement.strip().rstrip(";")
+    into = ""
+    found = re.search(r" INTO (emptied|moved) ", sql)
+    if found:
+        into = f" INTO {found.group(1)}"
+        sql = f"{sql[:found.start()]} {sql[found.end():]}"
+    passed = []
+    for name in ("emptied", "moved"):
+        if f"ANY ({name})" in sql:
+            passed.append(name)
+            sql = sql.replace(f"ANY ({name})", f"ANY (${len(passed)})")
+    using = f" USING {', '.join(passed)}" if passed else ""
+    return f"EXECUTE $sql${sql}$sql${into}{using};"
+
+
+def _pg_function(name, body, transition=None):
+    return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {PG_VARIABLES} "
+            f"BEGIN {SUMMARY_LOCK} {_planned(body, transition)} RETURN NULL; END $$;")
+
+
+# The transition table each event's triggers count by.
+PG_TRANSITION = {"insert": "new_rows", "delete": "old_rows", "update": "new_rows"}
+
+
+def _pg_moved_areas(body):
+    """The body of an area trigger: the ids of the areas an update moved in the tree, into `moved`,
+    then `body` if there are any."""
+    moved = f"SELECT array_agg(n.id) INTO moved {_changed_pg(ANCESTORS)};"
+    return (f"{_planned([moved], 'new_rows')} IF moved IS NOT NULL THEN {body} END IF;")
 
 
 def postgresql_forwards():
     statements = []
     for event, source in PG_SOURCES.items():
         body = _insert_pg() if event == "insert" else _write_pg(event, source)
-        statements.append(_pg_function(f"registration_summaries_{event}", body))
+        statements.append(_pg_function(f"registration_summaries_{event}", body, PG_TRANSITION[event]))
         statements.append(
             f"CREATE TRIGGER registration_summaries_{event} AFTER {event.upper()} ON {REGISTRATION} "
             f"REFERENCING {PG_REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION registration_summaries_{event}();"
@@ -402,7 +464,8 @@ def postgresql_forwards():
         "FOR EACH STATEMENT EXECUTE FUNCTION registration_summaries_truncate();"
     )
     for event, affected in _pg_history_affected().items():
-        statements.append(_pg_function(f"registration_summaries_history_{event}", _refresh_pg(affected)))
+        statements.append(_pg_function(f"registration_summaries_history_{event}", _refresh_pg(affected),
+                                       PG_TRANSITION.get(event)))
         referencing = f"REFERENCING {PG_REFERENCING[event]} " if event in PG_REFERENCING else ""
         statements.append(
             f"CREATE TRIGGER registration_summaries_history_{event} AFTER {event.upper()} ON {EVENT} {referencing}"
@@ -410,14 +473,11 @@ def postgresql_forwards():
         )
     # An area moved in the tree (rare: the mapping of old communes to new) moves its registrations
     # from the areas that contained it to those that contain it now.
-    moved = f"SELECT n.id {_changed_pg(ANCESTORS)}"
-    statements.append(
-        "CREATE FUNCTION registration_summaries_areas() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF EXISTS ({moved}) THEN {SUMMARY_LOCK} "
-        + " ".join(_areas_moved(f"area_id IN ({moved})", _upsert_pg, lambda row: lambda source, columns: _expand_pg(
-            source, columns, "old_rows" if row == "OLD" else "new_rows")))
-        + " END IF; RETURN NULL; END $$;"
-    )
+    moves = _areas_moved("area_id = ANY (moved)", _upsert_pruned_pg, lambda row: lambda source, columns:
+                         _expand_pg(source, columns, "old_rows" if row == "OLD" else "new_rows"))
+    body = _pg_moved_areas(f"{SUMMARY_LOCK} {_planned(moves, 'new_rows')}")
+    statements.append(f"CREATE FUNCTION registration_summaries_areas() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                      f"{PG_VARIABLES} BEGIN {body} RETURN NULL; END $$;")
     statements.append(
         f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} REFERENCING OLD TABLE AS old_rows "
         "NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION registration_summaries_areas();"
@@ -444,17 +504,18 @@ def _pg_history_affected():
     }
 
 
-def _areas_moved(in_moved, upsert, expand_by):
+def _areas_moved(in_moved, write, expand_by):
     """The registrations whose area (`in_moved`, a condition on them) moved in the tree, taken out
     of the areas that contained it (`expand_by("OLD")`) and added into those containing it now
-    (`expand_by("NEW")`), in every summary that counts them there."""
+    (`expand_by("NEW")`), in every summary that counts them there. `write(table, keys, values,
+    source)` gives the statements that add `source` into a summary and remove the emptied cells."""
     statements = []
     for table, keys, values in SUMMARIES:
         if table not in IN_EVERY_AREA:
             continue
         old, new = (_cells(table, _stored(f"SELECT {sign} AS sign, * FROM {REGISTRATION} WHERE {in_moved}"),
                            expand_by(rows)) for sign, rows in ((-1, "OLD"), (1, "NEW")))
-        statements += [upsert(table, keys, values, f"{old} UNION ALL {new}"), _prune(table, keys, old)]
+        statements += write(table, keys, values, f"{old} UNION ALL {new}")
     return statements
 
 
@@ -503,9 +564,8 @@ def sqlite_forwards():
     for table, keys, values in SUMMARIES:
         add.append(_upsert_sqlite(table, keys, values, _cells(table, _stored(_sqlite_row("NEW", 1)),
                                                               _sqlite_expand("NEW.area_id"))))
-        old = _cells(table, _stored(_sqlite_row("OLD", -1)), _sqlite_expand("OLD.area_id"))
-        remove.append(_upsert_sqlite(table, keys, values, old))
-        remove.append(_prune(table, keys, old))
+        remove += _upsert_pruned_sqlite(table, keys, values, _cells(table, _stored(_sqlite_row("OLD", -1)),
+                                                                     _sqlite_expand("OLD.area_id")))
     changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}"
                           for column in sorted({*TRACKED, *OWN_INPUTS, *LINK_INPUTS}))
     moved = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in ANCESTORS)
@@ -525,7 +585,7 @@ def sqlite_forwards():
         f"CREATE TRIGGER registration_summaries_update AFTER UPDATE ON {REGISTRATION} WHEN {changed} "
         f"BEGIN {' '.join(remove + add + refreshed['update'])} END;",
         f"CREATE TRIGGER registration_summaries_areas AFTER UPDATE ON {AREA} WHEN {moved} BEGIN "
-        + " ".join(_areas_moved("area_id = OLD.id", _upsert_sqlite, lambda row: lambda source, columns: _in_every_area(
+        + " ".join(_areas_moved("area_id = OLD.id", _upsert_pruned_sqlite, lambda row: lambda source, columns: _in_every_area(
             source, columns, area_row=row))) + " END;",
         f"CREATE TRIGGER registration_summaries_history_insert AFTER INSERT ON {EVENT} "
         f"WHEN NEW.action IN ({actions}) BEGIN {' '.join(_refresh_sqlite('NEW.registration_id'))} END;",

@@ -433,6 +433,34 @@ def test_report_pages_read_the_figures_from_the_summaries_in_a_fixed_number_of_q
     assert not [sql for sql in large if '"models_registry_registrationevent"' in sql]
 
 
+def test_statements_of_many_rows_after_ones_of_a_single_row_count_exactly(world):
+    # PostgreSQL keeps a trigger's plans from the first statement of a connection; a statement of
+    # PLANNED_AFRESH_FROM rows or more is planned for its own sizes instead, and counts alike.
+    many = summary_triggers.PLANNED_AFRESH_FROM + 5
+    old_province = make_province(structure=Structure.LEGACY)
+    old_communes = [make_commune(make_district(old_province), successor=world["communes"][i % 2]) for i in range(many)]
+    make_registration(make_unit(old_communes[0]), year=2024, status=Status.ACCEPTED)
+    Registration.objects.update(participants=models.F("participants") + 1)
+    AdminArea.objects.filter(pk=old_communes[0].pk).update(current_commune=world["communes"][1])
+    for i in range(many):
+        make_registration(make_unit(old_communes[i]), year=2024 + i % 3, status=Status.ACCEPTED, participants=i)
+    assert_exact()
+    insert_rows(RegistrationEvent, [plain_row(RegistrationEvent, event_fields(registration, Action.SUBMITTED))
+                                    for registration in Registration.objects.all()])
+    assert_exact()
+    Registration.objects.update(participants=models.F("participants") * 2, status=Status.COMPLETED)
+    assert_exact()
+    moved = AdminArea.objects.filter(pk__in=[area.pk for area in old_communes])
+    assert moved.update(current_commune=world["communes"][0]) >= summary_triggers.PLANNED_AFRESH_FROM
+    assert_exact()
+    assert set(RegistrationSummary.objects.filter(year=2025).values_list("area", flat=True)) >= {world["communes"][0].pk}
+    assert not RegistrationSummary.objects.filter(area=world["communes"][1]).exists()
+    RegistrationEvent.objects.all().delete()
+    Registration.objects.all().delete()
+    assert_exact()
+    assert not RegistrationSummary.objects.exists()
+
+
 def test_an_old_commune_mapped_to_another_new_commune_is_recounted_under_it(world):
     old_province = make_province(structure=Structure.LEGACY)
     old = make_commune(make_district(old_province), successor=world["communes"][0])

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_GET
 from .. import maps
 from ..access import may_view_reports, role_required
 from ..filters import PublicFilterSet, by_area
-from ..models import RegistrationSummary
+from ..models import Registration, RegistrationSummary
 from ..pagination import NEWEST_FIRST, PARAMETERS, keyset_page, total_of
 from ..search import mark_commended
 from ..services.reports import COUNTED_Q
 from .caching import cache_for_visitors, public_list_query
 from .public import LIST_RELATED, published
-from .reports import area_and_period, viewer_scope
+from .reports import area_and_period, viewer_area
 
 LIST_PAGE_SIZE = 20
 
@@ -64,7 +64,7 @@ def public_map_points(request):
 
 def _report_registrations(request):
     """What the leader's report counts for the area and period asked for, or the 400/404 answer."""
-    base_area, registrations, _units = viewer_scope(request)
+    base_area, registrations = viewer_area(request), Registration.objects.for_user(request.user)
     context, period, refused = area_and_period(
         request, base_area=base_area, report_url=reverse("reports-dashboard"), template="reports/map.html", public=False
     )

@@ -157,20 +157,15 @@ def report_page(request, *, base_area, viewer, summaries, units, counted_q, publ
     return render(request, "reports/dashboard.html", context)
 
 
-def viewer_scope(request):
-    user = request.user
-    base_area = user.area if user.area_id else None
-    return (
-        base_area,
-        Registration.objects.for_user(user),
-        Unit.objects.for_user(user),
-    )
+def viewer_area(request):
+    """The area whose reports the viewer reads by default and may not leave (None: the country)."""
+    return request.user.area if request.user.area_id else None
 
 
 @require_GET
 @role_required(may_view_reports)
 def dashboard(request):
-    base_area, _registrations, units = viewer_scope(request)
+    base_area, units = viewer_area(request), Unit.objects.for_user(request.user)
     return report_page(
         request,
         base_area=base_area,
@@ -251,7 +246,7 @@ def list_page(request, *, base_area, registrations, cells, counted_q, public, re
 @role_required(may_view_reports)
 def missing_units(request):
     """The units of an area with no registration in a year (optionally of one kind of unit)."""
-    base_area, _registrations, units = viewer_scope(request)
+    base_area, units = viewer_area(request), Unit.objects.for_user(request.user)
     report_url = reverse("reports-dashboard")
     context, period, refused = area_and_period(request, base_area=base_area, report_url=report_url,
                                                template="reports/missing_units.html", public=False)
@@ -277,7 +272,7 @@ def missing_units(request):
 @require_GET
 @role_required(may_view_reports)
 def registration_list(request):
-    base_area, registrations, _units = viewer_scope(request)
+    base_area, registrations = viewer_area(request), Registration.objects.for_user(request.user)
     return list_page(
         request,
         base_area=base_area,
@@ -291,7 +286,7 @@ def registration_list(request):
 
 def export_report(request):
     """The report for the export views: (area, period, report, tables), or raises."""
-    base_area, _registrations, units = viewer_scope(request)
+    base_area, units = viewer_area(request), Unit.objects.for_user(request.user)
     area = resolve_area(request.GET, base_area)
     form = PeriodForm(request.GET, area=area)
     if not form.is_valid():
