@@ -20,6 +20,7 @@ from ..access import may_view_reports, role_required, scope_key
 from ..filters import ReportListFilterSet, by_area, find_area, parse_id, structure_of
 from ..forms.reports import PeriodForm
 from ..models import (
+    AdminArea,
     AreaLevel,
     ExemplarKind,
     Field,
@@ -50,13 +51,16 @@ from .fragments import form_copy
 UNITS_ORDER = ("area__name", "name", "pk")
 
 
+# An area's parents too: the breadcrumbs and the commission's name are read through them.
+AREA_RELATED = ("parent__parent", "current_province", "current_commune")
+
+
 def resolve_area(params, base_area):
     """The area asked for in `params`, which must lie inside `base_area` (None: everywhere)."""
     code = (params.get("dia-ban") or "").strip()
     if not code:
         return base_area
-    # Its parents too: the breadcrumbs and the commission's name are read through them.
-    area = find_area(code, structure_of(params), "parent__parent", "current_province", "current_commune")
+    area = find_area(code, structure_of(params), *AREA_RELATED)
     if area is None or not (base_area is None or base_area.contains(area)):
         raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
     return area
@@ -158,8 +162,15 @@ def report_page(request, *, base_area, viewer, summaries, units, counted_q, publ
 
 
 def viewer_area(request):
-    """The area whose reports the viewer reads by default and may not leave (None: the country)."""
-    return request.user.area if request.user.area_id else None
+    """The area whose reports the viewer reads by default and may not leave (None: the country),
+    read with what `resolve_area` reads with an area asked for."""
+    user = request.user
+    if not user.area_id:
+        return None
+    area = AdminArea.objects.select_related(*AREA_RELATED).get(pk=user.area_id)
+    # The same row, given to the account: its scope (access.scope_of) is read from it, not again.
+    user.area = area
+    return area
 
 
 @require_GET
