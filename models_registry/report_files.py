@@ -1,6 +1,7 @@
 """A report as files: a printable Excel sheet with the commission's signature block, and CSV."""
 import csv
 import io
+from copy import copy
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -67,12 +68,21 @@ def report_workbook(area, period, tables, *, made_on, taken):
     commission = str(area.get_commission_name() if area is not None else _("Ban Dân vận"))
     place = str(area) if area is not None else _("Toàn quốc")
 
-    def put(row, column, value, **style):
+    # A named style's settings as openpyxl stores them on a cell, copied to the next cell given it:
+    # assigning the name looks the style up and binds it afresh, a second for a province's cells.
+    styled = {}
+
+    def put(row, column, value, style=None, **settings):
         cell = sheet.cell(row=row, column=column, value="" if value is None else value)
         if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
             # Stored as text, never as a formula; the sheet shows exactly what the page does.
             cell.data_type = "s"
-        for name, setting in style.items():
+        if style in styled:
+            cell._style = copy(styled[style])
+        elif style is not None:
+            cell.style = style
+            styled[style] = copy(cell._style)
+        for name, setting in settings.items():
             setattr(cell, name, setting)
         return cell
 
