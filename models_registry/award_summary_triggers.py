@@ -36,6 +36,7 @@ from .summary_triggers import (
     _planned,
     _upsert_pg,
     _upsert_pruned_pg,
+    _upsert_pruned_sqlite,
     _upsert_sqlite,
 )
 
@@ -121,12 +122,6 @@ def _counted(join, source):
     return f"SELECT {columns}, count(*) FROM ({source}) r GROUP BY {columns}"
 
 
-def _prune(join, source):
-    columns = ", ".join(join.columns)
-    return (f"DELETE FROM {join.summary} WHERE {join.count} = 0 AND ({columns}) IN "
-            f"(SELECT {', '.join(f'r.{column}' for column in join.columns)} FROM ({source}) r);")
-
-
 def _changed(alias, join, side, other):
     """The rows of transition table `side` with no row of the same id and joined columns in `other`.
     The ids by `=`, which PostgreSQL hashes (IS NOT DISTINCT FROM it would compare row by row)."""
@@ -198,7 +193,7 @@ def _sqlite_body(alias, joins, event):
     if event in ("delete", "update"):
         for join in joins:
             removed = _rows(join, -1, alias, "OLD")
-            body += [_upsert_sqlite(join.summary, join.columns, [(join.count, "1")], removed), _prune(join, removed)]
+            body += _upsert_pruned_sqlite(join.summary, join.columns, [(join.count, "1")], removed, join.count)
     if event in ("insert", "update"):
         body += [_upsert_sqlite(join.summary, join.columns, [(join.count, "1")], _rows(join, 1, alias, "NEW"))
                  for join in joins]

@@ -328,26 +328,21 @@ def link_tables(tables, *, report_url, list_url, base_params, missing_url=None):
         # Each value column adds the same filters on every row: encode them once.
         extras = [None if extra is None else (f"&{urlencode(extra)}" if extra else "") for extra in table.column_params]
         for row in table.rows:
-            shown = [display(value) for value in row.values]
-            row.label_url = None
-            if row.params is None:
-                row.cells = [Cell(text) for text in shown]
-                continue
-            pieces = dict(base)
-            if "nam" in row.params:
-                pieces.pop("tu-nam", None)
-                pieces.pop("den-nam", None)
-            pieces.update((name, urlencode({name: value})) for name, value in row.params.items())
-            query = "&".join(pieces.values())
-            if row.target is not None and "dia-ban" in row.params:
-                row.label_url = f"{report_url}?{query}"
-            if target:
-                row.cells = [
-                    Cell(text, None if extra is None else f"{target}?{query}{extra}")
-                    for text, extra in zip(shown, extras + [None] * len(shown), strict=False)
-                ]
-            else:
-                row.cells = [Cell(text) for text in shown]
+            row.label_url = link = None
+            if row.params is not None:
+                pieces = dict(base)
+                if "nam" in row.params:
+                    pieces.pop("tu-nam", None)
+                    pieces.pop("den-nam", None)
+                pieces.update((name, urlencode({name: value})) for name, value in row.params.items())
+                query = "&".join(pieces.values())
+                if row.target is not None and "dia-ban" in row.params:
+                    row.label_url = f"{report_url}?{query}"
+                link = f"{target}?{query}" if target else None
+            row.cells = [
+                Cell(display(value), None if link is None or extra is None else f"{link}{extra}")
+                for value, extra in zip(row.values, extras + [None] * len(row.values), strict=False)
+            ]
         table.chart_data = chart_data(table) if table.chart else None
     return tables
 

@@ -278,9 +278,9 @@ def _upsert_pruned_pg(table, keys, values, source, count="registrations"):
             f"DELETE FROM {table} WHERE id = ANY (emptied);"]
 
 
-def _prune(table, keys, source):
+def _prune(table, keys, source, count="registrations"):
     keys_sql = ", ".join(keys)
-    return (f"DELETE FROM {table} WHERE registrations = 0 AND ({keys_sql}) IN "
+    return (f"DELETE FROM {table} WHERE {count} = 0 AND ({keys_sql}) IN "
             f"(SELECT {', '.join(f'r.{key}' for key in keys)} FROM ({source}) r);")
 
 
@@ -291,8 +291,10 @@ def _upsert_sqlite(table, keys, values, source):
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates};")
 
 
-def _upsert_pruned_sqlite(table, keys, values, source):
-    return [_upsert_sqlite(table, keys, values, source), _prune(table, keys, source)]
+def _upsert_pruned_sqlite(table, keys, values, source, count="registrations"):
+    """`_upsert_sqlite`, then the removal of the cells of `source` left at zero (a row trigger's
+    few: looking them up again costs nothing)."""
+    return [_upsert_sqlite(table, keys, values, source), _prune(table, keys, source, count)]
 
 
 def _differs(fresh, stored):
@@ -321,7 +323,6 @@ PG_SOURCES = {
     # Only the rows whose counted columns changed: the others would add what they take away.
     "update": f"SELECT 1 AS sign, n.* {_changed_pg(TRACKED)} UNION ALL SELECT -1 AS sign, o.* {_changed_pg(TRACKED)}",
 }
-PG_REMOVED = {"delete": "SELECT -1 AS sign, * FROM old_rows", "update": f"SELECT -1 AS sign, o.* {_changed_pg(TRACKED)}"}
 PG_REFERENCING = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows",
                   "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
 # The registrations whose facts a statement may have changed (step 2).
