@@ -114,3 +114,15 @@ def test_the_print_button_opens_the_print_dialog_once(page, live_server):
     page.wait_for_function("[...document.querySelectorAll('canvas[data-chart]')].every(c => Chart.getChart(c))")
     page.locator("[data-print]").click()
     assert page.evaluate("window.printCalls") == 1
+
+
+def test_the_dashboard_fits_a_phone_in_english(page, live_server):
+    # English labels are longer: the export buttons wrap instead of widening the page.
+    data = make_report_fixture()
+    log_in(page, live_server, make_leader(data.p, username="lanhdao"))
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/bao-cao/?nam=2026")
+    expect(page.get_by_role("link", name="Download Excel (.xlsx)")).to_be_visible()
+    screenshot(page, "reports-province-phone-en")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
