@@ -34,7 +34,8 @@ def test_staff_give_accounts_and_print_the_slips(page):
     page.goto("/quan-ly/tai-khoan/")
     page.get_by_label("Tên đơn vị hoặc tên đăng nhập").fill("chi hoi phu nu")
     page.get_by_role("button", name="Tìm", exact=True).click()
-    assert page.locator("tbody tr").count() == 1
+    page.wait_for_url("**q=chi+hoi+phu+nu**")
+    expect(page.locator("tbody tr")).to_have_count(1)
     page.goto("/quan-ly/tai-khoan/")
     screenshot(page, "accounts-10-staff-accounts-page")
 

@@ -85,7 +85,7 @@ def test_typed_30_000_000_and_a_day_first_date_are_stored_as_meant(english_page)
     assert page.get_by_label("Mục tiêu").input_value() == "Mỗi tuần 100 suất cơm cho bệnh nhân nghèo."
     screenshot(page, "entry-04-edit-conflict")
     page.locator('tr[data-conflict="objectives"]').get_by_role("button", name="Lấy bản vừa lưu").click()
-    assert page.get_by_label("Mục tiêu").input_value() == "Mỗi tháng 300 suất cơm."
+    expect(page.get_by_label("Mục tiêu")).to_have_value("Mỗi tháng 300 suất cơm.")
     page.get_by_role("button", name="Lưu thay đổi").click()
     page.get_by_text("Đã lưu thay đổi.").wait_for()
 
