@@ -10,6 +10,7 @@ from models_registry.models import (
     ImportBatch,
     Registration,
     RegistrationEvent,
+    RegistrationSummary,
     Source,
     Status,
     Unit,
@@ -267,6 +268,15 @@ def test_one_bad_row_keeps_the_good_rows_out(world):
     report = run([row(), row(**{"Tên mô hình": "Khác", "Cấp": "Trung ương"})], world["staff"])
     assert_rejected(report, "Dòng 3, cột “Cấp”")
     assert report.counts[imports.CREATE] == 1
+
+
+def test_a_bad_last_row_takes_back_the_rows_written_while_it_was_checked(world):
+    # Far more rows than the COPY is sent at a time: the first ones are in the database when the last is checked.
+    rows = [row(**{"Tên mô hình": f"Mô hình {n}"}) for n in range(1200)] + [row(**{"Lĩnh vực": "Thể thao"})]
+    report = run(rows, world["staff"])
+    assert_rejected(report, "Dòng 1202, cột “Lĩnh vực”")
+    assert report.counts[imports.CREATE] == 1200
+    assert not RegistrationSummary.objects.exists()
 
 
 def test_closed_year_is_refused_to_staff(world):

@@ -4,6 +4,10 @@ Each importer (registrations, units, commendations) declares its columns and imp
 `check` (every row, against the database, with a few queries per file, writing nothing) and
 `write` (bulk inserts and updates). `run` is the one way to import: the portal's pages and
 the management commands call it with the same parsed Table, so they give the same result.
+
+An importer whose `check` yields its plans row by row (`writes_as_checked`) is written while it
+is checked: the database stores the first rows while Python checks the next, and a file found
+wrong on any row is rolled back whole, as if never written.
 """
 import copy
 import difflib
@@ -32,6 +36,8 @@ class Importer(ABC):
     required = ()
     # Headers the import recognises but never writes: {header: notice shown on the preview}.
     read_only = {}
+    # `check` yields the plans as it goes and `write` reads them as they come (see the module).
+    writes_as_checked = False
 
     def __init__(self, user=None):
         self.user = user
@@ -109,11 +115,12 @@ class Importer(ABC):
 
     @abstractmethod
     def check(self, table, report):
-        """Plans for `write`, one per row; every problem goes to the report."""
+        """Plans for `write`, one per row (an iterable); every problem goes to the report."""
 
     @abstractmethod
     def write(self, plans, batch):
-        """Write the checked plans; return how many records were created."""
+        """Write the checked plans; return how many records were created. With
+        `writes_as_checked`, the plans of rows found wrong carry nothing to write."""
 
 
 def run(importer_class, table, file_name, user=None, write=False, progress=None):
@@ -139,12 +146,17 @@ def refused(kind, file_name, message):
     return report
 
 
+class _Rejected(Exception):
+    """A file written as it was checked turned out wrong: its transaction is rolled back."""
+
+
 def _run(importer_class, table, file_name, user, write, progress):
     report = Report(kind=importer_class.kind, file_name=file_name)
     importer = importer_class(user)
     importer.progress = progress
     if not write:
-        importer.check(table, report)
+        for _plan in importer.check(table, report):
+            pass
         return report
     try:
         with transaction.atomic():
@@ -152,18 +164,23 @@ def _run(importer_class, table, file_name, user, write, progress):
             # written one after the other, so the second finds what the first wrote.
             _serialise(importer_class.kind)
             plans = importer.check(table, report)
-            if progress is not None:
-                progress(checked=len(report.rows))
-            if not report.ok:
-                return report
+            if not importer.writes_as_checked:
+                plans = list(plans)
+                if not report.ok:
+                    return report
             batch = ImportBatch.objects.create(
                 kind=importer_class.kind, file_name=file_name[:255], row_count=len(report.rows),
                 area=getattr(user, "area", None), created_by=user if user is not None else None,
             )
             batch.created_count = importer.write(plans, batch)
-            batch.save(update_fields=["created_count"])
+            if not report.ok:
+                raise _Rejected
             if progress is not None:
-                progress(written=len(report.rows))
+                progress(checked=len(report.rows), written=len(report.rows))
+            batch.row_count = len(report.rows)
+            batch.save(update_fields=["created_count", "row_count"])
+    except _Rejected:
+        return report
     except IntegrityError:
         report.rows = []
         report.problems = []

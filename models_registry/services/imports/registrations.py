@@ -193,6 +193,8 @@ class RegistrationImporter(Importer):
         **{header: "" for header in NAME_HEADERS},
     }
 
+    writes_as_checked = True
+
     def check(self, table, report):
         positions = self.map_headers(table, report)
         report.notices = [n for n in report.notices if n]
@@ -201,17 +203,15 @@ class RegistrationImporter(Importer):
             report.problems.append(Problem(table.header_number, self.header("unit"), "",
                                            _("Thiếu cột “Mã đơn vị” (hoặc “Tên đơn vị” kèm “Mã xã”).")))
         if report.problems:
-            return []
+            return
         self.present = [key for key in WRITTEN if key in positions]
         self._prefetch(table, positions)
         seen = {}
-        plans = []
         for number, row in self.checking(self.rows(table, positions)):
             plan = self._check_row(number, row, seen)
             report.rows.append(plan[0])
             report.problems += plan[0].problems
-            plans.append(plan)
-        return plans
+            yield plan
 
     def _prefetch(self, table, positions):
         self.units = UnitDirectory(self.user, self.scoped)
@@ -283,29 +283,40 @@ class RegistrationImporter(Importer):
         return RowOutcome(number, UPDATE, summary), (existing, unit, values), changes
 
     def write(self, plans, batch):
-        new_rows = [target for outcome, target, _changes in plans if outcome.action == CREATE]
-        if new_rows:
-            self._create(new_rows, batch)
-        updates = [(target, changes) for outcome, target, changes in plans if outcome.action == UPDATE]
+        # The new rows go to the COPY as they are checked; the updates wait for the end.
+        updates = []
+
+        def new_rows():
+            for outcome, target, changes in plans:
+                if outcome.action == CREATE:
+                    yield target
+                elif outcome.action == UPDATE:
+                    updates.append((target, changes))
+
+        created = self._create(new_rows(), batch)
         if updates:
             self._update(updates, batch)
-        return len(new_rows)
+        return created
 
     def _create(self, targets, batch):
+        self.created = 0
         insert_rows(Registration, self._new_registrations(targets, batch))
-        # Each new registration's history starts with its import, written by the database from the rows it holds.
-        insert_for_each(RegistrationEvent, event_fields(
-            None, Action.IMPORTED, actor=self.user, source=Source.IMPORT, to_status=Status.ACCEPTED, batch=batch,
-        ), "registration", Registration.objects.filter(import_batch=batch))
+        if self.created:
+            # Each new registration's history starts with its import, written by the database from the rows it holds.
+            insert_for_each(RegistrationEvent, event_fields(
+                None, Action.IMPORTED, actor=self.user, source=Source.IMPORT, to_status=Status.ACCEPTED, batch=batch,
+            ), "registration", Registration.objects.filter(import_batch=batch))
+        return self.created
 
     def _new_registrations(self, targets, batch):
         """The new registrations as plain rows, made one by one as the COPY reads them (a
         50,000-row file never holds 50,000 of them at once); the model's own fill_derived
-        gives each its keys, area and search texts."""
+        gives each its keys, area and search texts. `self.created`: how many so far."""
         for count, (_existing, unit, values) in enumerate(targets, 1):
             registration = plain_row(Registration, {**values, "unit": unit, "import_batch": batch,
                                                     "status": Status.ACCEPTED})
             Registration.fill_derived(registration)
+            self.created = count
             if self.progress is not None and count % (WRITE_BATCH * 5) == 0:
                 self.progress(written=count)
             yield registration
