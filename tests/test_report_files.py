@@ -45,3 +45,16 @@ def test_the_csv_and_the_sheet_say_when_their_figures_were_taken_and_how_far_the
     for written in (content, text):
         assert "Số liệu lấy lúc 14:05 ngày 23/11/2026" in written
         assert "Năm đang thực hiện, số liệu đến ngày 23/11/2026" in written and "đến ngày 23/11/2025" in written
+
+
+def test_the_sheet_groups_its_numbers_and_frames_its_tables_under_bold_headers():
+    figures = Table("don-vi", "Theo đơn vị", ["Tổng số", "Ghi chú"], [TableRow("Ấp Một", [1234567, ""])],
+                    label_header="Đơn vị")
+    sheet = openpyxl.load_workbook(io.BytesIO(report_workbook(
+        None, Period(2026, 2026), [figures], made_on=MADE_ON, taken=TAKEN))).active
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    number, header = cells[1234567], cells["Tổng số"]
+    assert number.data_type == "n" and number.number_format == "#,##0" and number.border.left.style == "thin"
+    assert header.font.b and header.border.bottom.style == "thin"
+    assert sheet.cell(row=number.row, column=number.column + 1).border.left.style == "thin"
+    assert "A4:D4" in {str(merged) for merged in sheet.merged_cells.ranges}
