@@ -1,11 +1,13 @@
 """Big imports and exports run on the worker, with a progress page, and start once however often clicked."""
 import datetime
 import io
+import threading
 
 import openpyxl
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -65,13 +67,22 @@ def test_a_20000_row_import_runs_on_the_worker_and_its_page_shows_rows_checked_b
     seen = []
     real_check = uploads.check
 
+    def ask_the_pages():
+        try:
+            seen.append((staff_client.get(reverse("job_progress", args=[job.pk])).json(),
+                         staff_client.get(reverse("job", args=[job.pk])).content.decode()))
+        finally:
+            connection.close()
+
     def watched(user, token, write=False, progress=None):
         def hook(**counts):
             progress(**counts)
             if counts.get("checked") == 5000:
-                # Asked from the page while the import's transaction is still open.
-                seen.append((staff_client.get(reverse("job_progress", args=[job.pk])).json(),
-                             staff_client.get(reverse("job", args=[job.pk])).content.decode()))
+                # Asked from the page while the import's transaction is still open (and its COPY
+                # under way): from another thread, on a connection of its own, as another worker.
+                asking = threading.Thread(target=ask_the_pages)
+                asking.start()
+                asking.join()
         return real_check(user, token, write=write, progress=hook)
 
     monkeypatch.setattr(uploads, "check", watched)

@@ -127,7 +127,8 @@ def run(importer_class, table, file_name, user=None, write=False, progress=None)
     """Check a parsed Table and, when `write` and nothing is wrong, import it whole.
 
     `progress(checked=n)` / `progress(written=n)` is called every few hundred rows, from inside
-    the import's transaction: it must not write to the database (jobs.py keeps it in the cache)."""
+    the import's transaction, while a COPY may be under way on its connection: it must not use
+    the database (jobs.py keeps it in the cache)."""
     # The cyclic collector would rescan the growing heap of row objects again and again
     # (about a fifth of the time on big files); any cycles made meanwhile are collected
     # once it is back on.
