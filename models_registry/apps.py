@@ -17,7 +17,7 @@ class ModelsRegistryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from . import award_summary_triggers, freshness, signin, summary_triggers  # noqa: F401  (signin: its sign-in receiver)
+        from . import award_summary_triggers, freshness, memory, signin, summary_triggers  # noqa: F401  (signin: its sign-in receiver)
         from .models import (
             AdminArea,
             AreaSuccessor,
@@ -50,3 +50,4 @@ class ModelsRegistryConfig(AppConfig):
         post_migrate.connect(summary_triggers.ensure_installed, sender=self, dispatch_uid="summary-triggers")
         pre_migrate.connect(award_summary_triggers.drop_before_migrate, sender=self, dispatch_uid="award-summary-triggers")
         post_migrate.connect(award_summary_triggers.ensure_installed, sender=self, dispatch_uid="award-summary-triggers")
+        memory.install()

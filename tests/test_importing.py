@@ -279,6 +279,24 @@ def test_a_bad_last_row_takes_back_the_rows_written_while_it_was_checked(world):
     assert not RegistrationSummary.objects.exists()
 
 
+def told_progress(rows, user, write):
+    calls = []
+    table = imports.read(make_sheet(HEADERS, rows), "dang-ky.xlsx")
+    imports.run(REGS, table, "dang-ky.xlsx", user=user, write=write, progress=lambda **c: calls.append(c))
+    return calls
+
+
+def test_the_progress_shows_every_row_checked_before_the_write_ends(world):
+    rows = [row(**{"Tên mô hình": f"Mô hình {n}"}) for n in range(1201)]
+    calls = told_progress(rows, world["staff"], write=True)
+    assert calls[-2:] == [{"checked": 1201}, {"written": 1201}]
+
+
+def test_a_preview_ends_with_every_row_checked(world):
+    rows = [row(**{"Tên mô hình": f"Mô hình {n}"}) for n in range(1201)]
+    assert told_progress(rows, world["staff"], write=False)[-1] == {"checked": 1201}
+
+
 def test_closed_year_is_refused_to_staff(world):
     YearClosure.objects.create(area=world["province"], year=2024)
     assert_rejected(run([row()], world["staff"]), "Năm 2024 đã khóa sổ")

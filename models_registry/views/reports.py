@@ -41,9 +41,9 @@ from ..services.reports import (
     Summaries,
     build_report,
     cached_report,
-    registered_in,
     scoped,
     units_without_registration,
+    unregistered_in,
 )
 from .fragments import form_copy
 
@@ -268,7 +268,7 @@ def missing_units(request):
     kind = UnitKind.objects.filter(code=request.GET.get("loai-don-vi", "")).first()
     if kind is not None:
         units = units.filter(Q(kind=kind) | Q(kind__parent=kind))
-    missing = units_without_registration(units, registered_in(summaries, year), year)
+    missing = units_without_registration(units, unregistered_in(summaries, year), year)
     page = keyset_page(missing, UNITS_ORDER, request.GET, size=settings.LIST_PAGE_SIZE, total=counted(missing))
     context.update(
         year=year,

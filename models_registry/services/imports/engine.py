@@ -89,11 +89,15 @@ class Importer(ABC):
             yield number, {key: values[index] if index < len(values) else None for key, index in positions.items()}
 
     def checking(self, rows):
-        """The rows of the check's main pass, telling `progress` every PROGRESS_EVERY rows."""
+        """The rows of the check's main pass, telling `progress` every PROGRESS_EVERY rows
+        and once more when they run out."""
+        count = 0
         for count, item in enumerate(rows, 1):
             if self.progress is not None and count % PROGRESS_EVERY == 0:
                 self.progress(checked=count)
             yield item
+        if self.progress is not None:
+            self.progress(checked=count)
 
     def column_values(self, table, positions, key):
         """The distinct texts of one column, for prefetching."""
@@ -177,7 +181,7 @@ def _run(importer_class, table, file_name, user, write, progress):
             if not report.ok:
                 raise _Rejected
             if progress is not None:
-                progress(checked=len(report.rows), written=len(report.rows))
+                progress(written=len(report.rows))
             batch.row_count = len(report.rows)
             batch.save(update_fields=["created_count", "row_count"])
     except _Rejected:
