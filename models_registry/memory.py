@@ -9,18 +9,15 @@ the permanent generation (`gc.freeze`), so that later collections walk only what
 since. Done when the first response has been sent, not before, so no visitor waits for it.
 """
 import gc
-import threading
 
 from django.core.signals import request_finished
 
-_frozen = threading.Event()
-
 
 def freeze_after_first_request(**kwargs):
-    if _frozen.is_set():
+    # True for exactly one caller (the signal disconnects under its lock), so when two threads
+    # finish their first requests together only one of them freezes.
+    if not request_finished.disconnect(freeze_after_first_request):
         return
-    _frozen.set()
-    request_finished.disconnect(freeze_after_first_request)
     # What the first request left as cyclic garbage is collected first, not kept for ever.
     gc.collect()
     gc.freeze()

@@ -18,7 +18,7 @@ from models_registry.models import (
 )
 from models_registry.services import lineage
 from models_registry.services.errors import NotNow
-from models_registry.services.reports import Summaries, units_without_registration, unregistered_in
+from models_registry.services.reports import Summaries, in_operation, units_without_registration
 from tests.factories import (
     make_commune,
     make_district,
@@ -49,7 +49,7 @@ def merge_a_and_b(world, fate, day=YESTERDAY):
 
 def missing_names(user, year):
     units = Unit.objects.for_user(user).filter(is_active=True)
-    return {u.name for u in units_without_registration(units, unregistered_in(Summaries.for_user(user), year), year)}
+    return {u.name for u in units_without_registration(in_operation(units, year), Summaries.for_user(user), year)}
 
 
 # Merging ---------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from models_registry import memory
 def fresh_process():
     """A process that has not answered a request yet."""
     gc.unfreeze()
-    memory._frozen.clear()
     memory.install()
     yield
     memory.request_finished.disconnect(memory.freeze_after_first_request)

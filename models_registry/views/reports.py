@@ -37,19 +37,16 @@ from ..report_files import report_csv, report_workbook
 from ..report_tables import headline, link_tables, missing_units_table, report_tables
 from ..services.reports import (
     COUNTED_Q,
+    MISSING_ORDER,
     MISSING_UNITS_ON_PAGE,
     Summaries,
     build_report,
     cached_report,
+    in_operation,
     scoped,
     units_without_registration,
-    unregistered_in,
 )
 from .fragments import form_copy
-
-# Units commune by commune, by name inside each: an area's few thousand units are sorted at most.
-UNITS_ORDER = ("area__name", "name", "pk")
-
 
 # An area's parents too: the breadcrumbs and the commission's name are read through them.
 AREA_RELATED = ("parent__parent", "current_province", "current_commune")
@@ -229,7 +226,9 @@ def describe_filters(params, period, registrations):
     if kind is not None:
         words.append(f"{_('Khối, loại đơn vị')}: {kind.name}")
     # Named only if the viewer sees one of its registrations: an id must not reveal units elsewhere.
-    unit_name = registrations.filter(unit_id=parse_id(params.get("don-vi"))).values_list("unit__name", flat=True).first()
+    unit_id = parse_id(params.get("don-vi"))
+    unit_name = None if unit_id is None else (
+        registrations.filter(unit_id=unit_id).values_list("unit__name", flat=True).first())
     if unit_name is not None:
         words.append(f"{_('Đơn vị')}: {unit_name}")
     return words
@@ -268,8 +267,8 @@ def missing_units(request):
     kind = UnitKind.objects.filter(code=request.GET.get("loai-don-vi", "")).first()
     if kind is not None:
         units = units.filter(Q(kind=kind) | Q(kind__parent=kind))
-    missing = units_without_registration(units, unregistered_in(summaries, year), year)
-    page = keyset_page(missing, UNITS_ORDER, request.GET, size=settings.LIST_PAGE_SIZE, total=counted(missing))
+    missing = units_without_registration(in_operation(units, year), summaries, year)
+    page = keyset_page(missing, MISSING_ORDER, request.GET, size=settings.LIST_PAGE_SIZE, total=counted(missing))
     context.update(
         year=year,
         kind=kind,
