@@ -262,8 +262,9 @@ def fill(units, registrations, reset, synthetic_areas):
             ORDER BY current_commune_id, id;
             CREATE TEMP TABLE bench_unit AS
             SELECT row_number() OVER (ORDER BY u.id) - 1 AS n, u.id, u.kind_id, u.area_id,
-                   coalesce(p.old_id, u.area_id) AS old_area_id
-            FROM models_registry_unit u LEFT JOIN bench_predecessor p ON p.new_id = u.area_id;
+                   coalesce(p.old_id, u.area_id) AS old_area_id, a.current_province_id
+            FROM models_registry_unit u JOIN models_registry_adminarea a ON a.id = u.area_id
+                 LEFT JOIN bench_predecessor p ON p.new_id = u.area_id;
             CREATE UNIQUE INDEX ON bench_unit (n);
             ANALYZE bench_unit;
             """
@@ -276,7 +277,8 @@ def fill(units, registrations, reset, synthetic_areas):
                 milestones, expected_results, sustainability, success_indicators,
                 participants, beneficiaries, money_mobilised, land_donated_m2, work_days, houses,
                 households_out_of_poverty, results, status, outcome, return_reason,
-                area_id, unit_kind_id, search_text, search_title, version, created_at, updated_at)
+                area_id, current_province_id, unit_kind_id, search_text, search_title, version, created_at,
+                updated_at)
             SELECT u.id, y.year, 'Mô hình ' || g, 'mô hình ' || g, (ARRAY['economy','culture_society','defence_security',
                    'political_system'])[1 + g %% 4],
                    CASE WHEN g %% 50 = 0 THEN 'province' WHEN g %% 10 = 0 THEN 'district' ELSE 'grassroots' END,
@@ -289,7 +291,7 @@ def fill(units, registrations, reset, synthetic_areas):
                    CASE WHEN (g / 7) %% 10 IN (4, 5, 6, 7)
                         THEN (ARRAY['achieved','achieved','not_achieved','exemplary'])[1 + g %% 4] ELSE '' END,
                    '',
-                   CASE WHEN y.year <= 2025 THEN u.old_area_id ELSE u.area_id END, u.kind_id,
+                   CASE WHEN y.year <= 2025 THEN u.old_area_id ELSE u.area_id END, u.current_province_id, u.kind_id,
                    'mo hinh ' || g, ' mô hình ' || g || ' | mo hinh ' || g || ' ', 1, now(), now()
             FROM generate_series(1, %(registrations)s) g
             JOIN bench_unit u ON u.n = (g::bigint * 104729) %% %(units)s
@@ -318,10 +320,11 @@ def fill(units, registrations, reset, synthetic_areas):
         started = time.monotonic()
         for table in BULK_TABLES:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        from models_registry import award_summary_triggers, summary_triggers
+        from models_registry import award_summary_triggers, placement_triggers, summary_triggers
 
         summary_triggers.install(connection)
         award_summary_triggers.install(connection)
+        placement_triggers.install(connection)  # the copies are already right: it only checks them
         cursor.execute("VACUUM ANALYZE")
         timed("summaries counted, VACUUM ANALYZE", started)
 
@@ -448,10 +451,11 @@ def import_once(rows, after, stop):
 
 def summary_mismatches():
     """Rows where the summaries (and the facts they rest on) and a fresh count of the registrations,
-    their history, commendations and proposals differ (0: exact)."""
-    from models_registry import award_summary_triggers, summary_triggers
+    their history, commendations and proposals differ, and registrations whose copy of their
+    province is not their area's (0: exact)."""
+    from models_registry import award_summary_triggers, placement_triggers, summary_triggers
 
-    return summary_triggers.mismatches() + award_summary_triggers.mismatches()
+    return summary_triggers.mismatches() + award_summary_triggers.mismatches() + placement_triggers.mismatches()
 
 
 def percentile(samples, fraction):

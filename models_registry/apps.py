@@ -17,7 +17,14 @@ class ModelsRegistryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from . import award_summary_triggers, freshness, memory, signin, summary_triggers  # noqa: F401  (signin: its sign-in receiver)
+        from . import (  # noqa: F401  (signin: its sign-in receiver)
+            award_summary_triggers,
+            freshness,
+            memory,
+            placement_triggers,
+            signin,
+            summary_triggers,
+        )
         from .models import (
             AdminArea,
             AreaSuccessor,
@@ -46,8 +53,8 @@ class ModelsRegistryConfig(AppConfig):
                        CriterionAssessment: in_registration, Review: in_registration,
                        YearPlan: "area__current_province"},
         )
-        pre_migrate.connect(summary_triggers.drop_before_migrate, sender=self, dispatch_uid="summary-triggers")
-        post_migrate.connect(summary_triggers.ensure_installed, sender=self, dispatch_uid="summary-triggers")
-        pre_migrate.connect(award_summary_triggers.drop_before_migrate, sender=self, dispatch_uid="award-summary-triggers")
-        post_migrate.connect(award_summary_triggers.ensure_installed, sender=self, dispatch_uid="award-summary-triggers")
+        # Each set of triggers: dropped before a migrate on SQLite, checked (and put back) after it.
+        for triggers in (summary_triggers, award_summary_triggers, placement_triggers):
+            pre_migrate.connect(triggers.drop_before_migrate, sender=self, dispatch_uid=triggers.__name__)
+            post_migrate.connect(triggers.ensure_installed, sender=self, dispatch_uid=triggers.__name__)
         memory.install()

@@ -38,6 +38,8 @@ from .summary_triggers import (
     _upsert_pruned_pg,
     _upsert_pruned_sqlite,
     _upsert_sqlite,
+    execute_all,
+    triggers_present,
 )
 
 COMMENDATION = "models_registry_commendation"
@@ -256,23 +258,12 @@ TRIGGER_NAMES = {"postgresql": _pg_names, "sqlite": _sqlite_names}
 
 def install(connection):
     """Create the triggers and count the commendations and proposals already there, in one transaction."""
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for statement in [*BACKWARDS[connection.vendor](), *FORWARDS[connection.vendor](), *fill_statements()]:
-            cursor.execute(statement)
+    with transaction.atomic(using=connection.alias):
+        execute_all(connection, [*BACKWARDS[connection.vendor](), *FORWARDS[connection.vendor](), *fill_statements()])
 
 
 def installed(connection):
-    names = TRIGGER_NAMES[connection.vendor]()
-    tables = sorted(set(names.values()))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            placeholders = ", ".join(["%s::regclass"] * len(tables))
-            cursor.execute(f"SELECT tgname FROM pg_trigger WHERE tgrelid IN ({placeholders})", tables)
-        else:
-            placeholders = ", ".join(["%s"] * len(tables))
-            cursor.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({placeholders})",
-                           tables)
-        return {row[0] for row in cursor.fetchall()} >= set(names)
+    return triggers_present(connection, TRIGGER_NAMES[connection.vendor]())
 
 
 def ensure_installed(using="default", **_signal_arguments):
@@ -291,9 +282,7 @@ def drop_before_migrate(using="default", **_signal_arguments):
     place, a migration altering a commendation, proposal, round, registration or area would fail."""
     connection = connections[using]
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in sqlite_backwards():
-                cursor.execute(statement)
+        execute_all(connection, sqlite_backwards())
 
 
 def migrate_forwards(apps, schema_editor):
@@ -304,6 +293,4 @@ def migrate_forwards(apps, schema_editor):
 
 
 def migrate_backwards(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        for statement in BACKWARDS[schema_editor.connection.vendor]():
-            cursor.execute(statement)
+    execute_all(schema_editor.connection, BACKWARDS[schema_editor.connection.vendor]())

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import pagination
 from .models import AdminArea, AreaLevel, ExemplarKind, Field, Level, Outcome, Registration, Status, Structure, UnitKind
+from .models.registrations import PROVINCE_PATH
 from .search import MAX_QUERY_LENGTH, RELEVANCE, commended_q, search_registrations
 from .text import fold
 
@@ -85,9 +86,11 @@ def by_unit_kind(queryset, code, *, kind="unit_kind"):
     return queryset.filter(Q(**{f"{kind}__code": code}) | Q(**{f"{kind}__parent__code": code}))
 
 
-def by_area(queryset, area, *, column="area"):
-    """An area takes in the old areas rolled up into it."""
-    return queryset.filter(area.scope_q(column))
+def by_area(queryset, area):
+    """An area takes in the old areas rolled up into it; a province, read from a registration's own
+    copy of it."""
+    province_path = PROVINCE_PATH if queryset.model is Registration else None
+    return queryset.filter(area.scope_q("area", province_path=province_path))
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -657,17 +657,21 @@ TRIGGERS = {  # trigger → its table
 TABLES = (AREA_SUMMARY, UNIT_SUMMARY, DAY_SUMMARY, YEAR_SUMMARY, KIND_SUMMARY, FACTS)
 
 
+def execute_all(connection, statements):
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 def install(connection):
     """Create the triggers and count the registrations already there, in one transaction."""
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for statement in BACKWARDS[connection.vendor]():
-            cursor.execute(statement)
-        for statement in [*FORWARDS[connection.vendor](), *fill_statements(connection.vendor)]:
-            cursor.execute(statement)
+    with transaction.atomic(using=connection.alias):
+        execute_all(connection, [*BACKWARDS[connection.vendor](), *FORWARDS[connection.vendor](),
+                                 *fill_statements(connection.vendor)])
 
 
-def installed(connection):
-    triggers = TRIGGERS[connection.vendor]
+def triggers_present(connection, triggers):
+    """Whether every trigger of `triggers` ({name: its table}) is in the database."""
     tables = sorted(set(triggers.values()))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -678,6 +682,10 @@ def installed(connection):
             cursor.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({placeholders})",
                            tables)
         return {row[0] for row in cursor.fetchall()} >= set(triggers)
+
+
+def installed(connection):
+    return triggers_present(connection, TRIGGERS[connection.vendor])
 
 
 def _ready(connection):
@@ -698,9 +706,7 @@ def drop_before_migrate(using="default", **_signal_arguments):
     place, a migration altering the registrations, their history or the areas would fail."""
     connection = connections[using]
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in sqlite_backwards():
-                cursor.execute(statement)
+        execute_all(connection, sqlite_backwards())
 
 
 def migrate_forwards(apps, schema_editor):
@@ -712,6 +718,4 @@ def migrate_forwards(apps, schema_editor):
 
 
 def migrate_backwards(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        for statement in BACKWARDS[schema_editor.connection.vendor]():
-            cursor.execute(statement)
+    execute_all(schema_editor.connection, BACKWARDS[schema_editor.connection.vendor]())

@@ -117,9 +117,13 @@ class AdminArea(models.Model):
         (Structure.LEGACY, AreaLevel.COMMUNE): "pk",
     }
 
-    def scope_q(self, prefix="area"):
-        """Q selecting rows whose area (reached through `prefix`; "" for areas themselves) lies in this area."""
-        return Q(**{_path(prefix, self.MEMBER_COLUMNS[self.structure, self.level]): self.pk})
+    def scope_q(self, prefix="area", *, province_path=None):
+        """Q selecting rows whose area (reached through `prefix`; "" for areas themselves) lies in this area.
+        `province_path` names a row's own copy of its area's current province, read instead of the area's."""
+        column = self.MEMBER_COLUMNS[self.structure, self.level]
+        if province_path and column == "current_province":
+            return Q(**{province_path: self.pk})
+        return Q(**{_path(prefix, column): self.pk})
 
     def contains(self, other):
         """Whether `other` lies in this area (itself included): `scope_q` for one loaded area, without a query."""

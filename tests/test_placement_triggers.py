@@ -1,0 +1,99 @@
+"""Each registration's copy of its area's current province (placement_triggers.py) follows every write."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from models_registry import placement_triggers
+from models_registry.models import AdminArea, Registration, Status
+from models_registry.services.imports.writing import insert_rows, plain_row
+
+from .factories import make_commune, make_district, make_province, make_registration, make_staff, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_provinces():
+    first, second = make_province(), make_province()
+    return {"first": first, "second": second, "here": make_commune(first), "there": make_commune(second)}
+
+
+def province_of(registration):
+    return Registration.objects.values_list("current_province", flat=True).get(pk=registration.pk)
+
+
+def test_a_new_registration_holds_its_communes_province(two_provinces):
+    registration = make_registration(make_unit(two_provinces["here"]))
+    assert province_of(registration) == two_provinces["first"].pk
+
+
+def test_a_registration_in_an_old_commune_holds_the_province_it_rolls_up_into(two_provinces):
+    old_province = make_province(structure="cu")
+    old_province.current_province = two_provinces["second"]
+    old_province.save()
+    old_commune = make_commune(make_district(old_province), successor=two_provinces["there"])
+    registration = make_registration(make_unit(two_provinces["there"]), year=2024, area=old_commune)
+    assert province_of(registration) == two_provinces["second"].pk
+
+
+def test_imported_rows_hold_their_province(two_provinces):
+    unit = make_unit(two_provinces["there"])
+    insert_rows(Registration, [plain_row(Registration, {"unit": unit, "area": unit.area, "unit_kind": unit.kind,
+                                                        "name": f"Mô hình nhập {n}", "year": 2026})
+                               for n in range(3)])  # COPY on PostgreSQL
+    assert set(Registration.objects.values_list("current_province", flat=True)) == {two_provinces["second"].pk}
+
+
+def test_a_registration_moved_to_another_provinces_commune_moves_with_it(two_provinces):
+    registration = make_registration(make_unit(two_provinces["here"]))
+    Registration.objects.filter(pk=registration.pk).update(area=two_provinces["there"])
+    assert province_of(registration) == two_provinces["second"].pk
+
+
+def test_a_wrong_province_written_by_the_application_is_replaced(two_provinces):
+    registration = make_registration(make_unit(two_provinces["here"]))
+    registration.current_province = two_provinces["second"]
+    registration.save()
+    assert province_of(registration) == two_provinces["first"].pk
+
+
+def test_a_stale_copy_saved_after_a_move_does_not_undo_it(two_provinces):
+    registration = make_registration(make_unit(two_provinces["here"]))
+    stale = Registration.objects.get(pk=registration.pk)  # read before the move, saved after it
+    AdminArea.objects.filter(pk=two_provinces["here"].pk).update(current_province=two_provinces["second"])
+    stale.name = "Mô hình sửa tên"
+    stale.save()
+    assert province_of(registration) == two_provinces["second"].pk
+
+
+def test_a_commune_given_to_another_province_carries_its_registrations(two_provinces):
+    moved = make_registration(make_unit(two_provinces["here"]))
+    stays = make_registration(make_unit(make_commune(two_provinces["first"])))
+    AdminArea.objects.filter(pk=two_provinces["here"].pk).update(current_province=two_provinces["second"])
+    assert (province_of(moved), province_of(stays)) == (two_provinces["second"].pk, two_provinces["first"].pk)
+    assert placement_triggers.mismatches() == 0
+
+
+def test_lost_triggers_are_put_back_with_the_copies_after_migrate(two_provinces):
+    registration = make_registration(make_unit(two_provinces["here"]))
+    with connection.cursor() as cursor:
+        for statement in placement_triggers.BACKWARDS[connection.vendor]():
+            cursor.execute(statement)
+    Registration.objects.filter(pk=registration.pk).update(area=two_provinces["there"])
+    assert placement_triggers.mismatches() == 1  # no trigger: the copy is stale
+    placement_triggers.ensure_installed(using=connection.alias)
+    assert (province_of(registration), placement_triggers.mismatches()) == (two_provinces["second"].pk, 0)
+    Registration.objects.filter(pk=registration.pk).update(area=two_provinces["here"])
+    assert province_of(registration) == two_provinces["first"].pk
+
+
+def test_a_province_staffs_list_reads_the_registrations_own_copy(client, two_provinces):
+    mine = make_registration(make_unit(two_provinces["here"]), year=2026, status=Status.SUBMITTED)
+    make_registration(make_unit(two_provinces["there"]), year=2026, status=Status.SUBMITTED)
+    client.force_login(make_staff(two_provinces["first"]))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/quan-ly/mo-hinh/")
+    assert [row.pk for row in response.context["page"]] == [mine.pk]
+    listed = [query["sql"] for query in captured.captured_queries if "LIMIT" in query["sql"]
+              and 'FROM "models_registry_registration"' in query["sql"]]
+    assert listed and all('"models_registry_registration"."current_province_id" =' in sql for sql in listed)
