@@ -67,9 +67,12 @@ def scope_of(user):
 
 def scope_key(user):
     """`scope_of` as plain values, for the keys of shared copies: users with the same key may see
-    exactly the same rows, as every queryset's `for_user` narrows by `scope_of` alone."""
+    exactly the same rows, as every queryset's `for_user` narrows by `scope_of` alone. An area's
+    level and structure are part of it: they decide which column its rows are narrowed by."""
     kind, value = scope_of(user)
-    return kind, getattr(value, "pk", value)
+    if kind == AREA:
+        return kind, value.pk, value.level, value.structure
+    return kind, value
 
 
 def in_scope(user, *, area, unit_id):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ExemplarKind, Field, Level
+from ..statements import Statements
 
 # The breakdowns a day summary cell is counted under, each a figure per value ("field__economy").
 BREAKDOWNS = (("field", Field.values), ("level", Level.values), ("exemplar", ExemplarKind.values))
@@ -83,18 +84,17 @@ def taken(period, now=None):
     return Taken(now, through=today, compared_on=same_day_in(today, period.year_from - 1))
 
 
-def figures_on(days, period, day, basis, earlier):
+def figures_on(days, period, day, basis, earlier, statements=None):
     """The comparable figures of `period` (before the current one) as they stood on `day`:
     `earlier`, the figures of its years before the last, whole; and of its last year (`day`'s)
     what counted by `basis` at the end of `day`, from the day summary cells `days`. One query,
-    over that one year's cells up to that day."""
+    over that one year's cells up to that day, kept compiled by the report's `statements`."""
     # Grouped by the breakdowns and added up here: a few dozen groups, and a query with two sums
     # instead of one filtered sum per figure, which cost more to build than to run.
-    cells = (
+    cells = (statements or Statements()).rows("as-of", lambda: (
         days.filter(year=period.year_to, basis=basis, since__lte=day).order_by()
         .values_list("field", "level", "exemplar_kind", "is_new")
-        .annotate(n=Sum("registrations"), replicated=Sum("replicated"))
-    )
+        .annotate(n=Sum("registrations"), replicated=Sum("replicated"))), day, basis)
     figures = {key: earlier[key] for key in COMPARABLE}
     for field, level, exemplar, is_new, n, replicated in cells:
         figures["total"] += n

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..freshness import copy_key
@@ -45,6 +46,7 @@ from ..models import (
     UnitKind,
     UnitYearSummary,
 )
+from ..statements import Statements
 from . import as_of
 
 # The reform took effect on 1 July 2025: years up to 2025 were registered in the old structure.
@@ -232,8 +234,8 @@ def child_spec(area):
 
 @dataclass(frozen=True)
 class ChildArea:
-    """An area one level down as the drill-down shows it: read as values, not as a model, since
-    a province has a few hundred communes."""
+    """An area one level down as the drill-down shows it, or a pre-2025 area the report rolls up:
+    read as values, not as a model, since a province has a few hundred communes."""
 
     pk: int
     code: str
@@ -244,11 +246,11 @@ class ChildArea:
         return AdminArea.label_of(self.name, self.structure)
 
 
-def child_rows_for(area, spec):
-    """The areas one level down, zero rows included, in display order (a commune's units:
-    `CommuneUnit.rows`)."""
+def child_areas(area):
+    """The areas one level down, zero rows included, in display order, as `ChildArea` reads them
+    (a commune's units: `CommuneUnit.query`)."""
     areas = AdminArea.objects.current().provinces() if area is None else AdminArea.objects.filter(parent=area)
-    return [ChildArea(*row) for row in areas.order_by("name").values_list("pk", "code", "name", "structure")]
+    return areas.order_by("name").values_list("pk", "code", "name", "structure")
 
 
 # The drill-down's figures, from the area summary (rows are areas) or the unit summary (rows are units).
@@ -278,9 +280,19 @@ class ChildRow:
     figures: dict
 
 
+@dataclass(frozen=True)
+class Kind:
+    """A kind of unit as the report names it, read as values with the report's other queries."""
+
+    pk: int
+    code: str
+    name: str
+    parent_id: Optional[int]
+
+
 @dataclass
 class KindRow:
-    kind: UnitKind
+    kind: Kind
     registrations: int = 0
     units: int = 0
     units_registered: int = 0
@@ -311,7 +323,7 @@ class Report:
     child_spec: ChildSpec
     children: list  # [ChildRow]
     rolls_up_legacy: bool
-    legacy_areas: list = field(default_factory=list)
+    legacy_areas: list = field(default_factory=list)  # [ChildArea]
     commendations: list = field(default_factory=list)  # [(form name, level label, count)]
     proposals: list = field(default_factory=list)  # [(level label, pending, accepted, declined)]
     cache_key: str = ""  # set when the report is kept in the shared cache; its tables are kept under it too
@@ -365,10 +377,15 @@ def registered_in(summaries, year):
     return Q(pk__in=summaries.units.filter(year=year).values("unit_id"))
 
 
+def operating_day(year):
+    """The day whose open units count for `year`: its last, or today for the current year."""
+    return min(datetime.date(year, 12, 31), timezone.localdate())
+
+
 def in_operation(units, year):
     """The units still open at the end of `year` (today, for the current year): a unit dissolved
     by a merge or split counts, and is missing, no longer after its closing date."""
-    return units.in_operation_on(min(datetime.date(year, 12, 31), timezone.localdate()))
+    return units.in_operation_on(operating_day(year))
 
 
 # Units commune by commune, by name inside each: an area's few thousand units are sorted at most.
@@ -395,10 +412,6 @@ class MissingUnit:
     name: str
     kind: str  # the kind's label
     area: str  # the area's name as shown
-
-    @classmethod
-    def rows(cls, units):
-        return [cls.of(*row) for row in units.values_list(*MISSING_COLUMNS)]
 
     @classmethod
     def of(cls, code, name, kind, parent, area, structure):
@@ -428,22 +441,32 @@ class CommuneUnit:
     def name(self):
         return self.missing.name
 
-    @classmethod
-    def rows(cls, units, registered, listed):
+    @staticmethod
+    def query(units, registered, listed):
         """The units, in the order of the missing list, each with its place by name. One query, since
         a commune has a few hundred units at most: the kinds, the missing and the drill-down are
-        counted from it instead of three queries each."""
-        rows = (
+        counted from it instead of three queries each. Its rows are read by `of`."""
+        return (
             units.annotate(
                 registered=ExpressionWrapper(registered, output_field=BooleanField()),
                 listed=ExpressionWrapper(listed, output_field=BooleanField()),
                 by_name=Window(RowNumber(), order_by=("name", "pk")),
             )
             .order_by(*MISSING_ORDER)
-            .values_list("pk", "kind_id", "registered", "listed", "by_name", *MISSING_COLUMNS)
+            .values_list("pk", "kind_id", *MISSING_COLUMNS, "registered", "listed", "by_name")
         )
-        return [cls(pk, kind, is_registered, is_listed, place, MissingUnit.of(*missing))
-                for pk, kind, is_registered, is_listed, place, *missing in rows]
+
+    @classmethod
+    def of(cls, pk, kind, *row):
+        *missing, is_registered, is_listed, place = row
+        return cls(pk, kind, is_registered, is_listed, place, MissingUnit.of(*missing))
+
+
+def statement_key(viewer, area, period, options):
+    """What decides the SQL of a report's queries (statements.py), but for the days and the rows of
+    other queries each embeds: the viewer's scope, the area and its kind, the period, the options."""
+    return ("bao-cao", viewer, area and (area.pk, area.level, area.structure), period.year_from, period.year_to,
+            tuple(sorted((name, str(value)) for name, value in options.items())))
 
 
 def cached_report(viewer, summaries, units, area, period, **options):
@@ -451,34 +474,66 @@ def cached_report(viewer, summaries, units, area, period, **options):
 
     `viewer` names exactly the rows the viewer may see (`access.scope_key`, or "published" for
     the public statistics), so two viewers share a copy only when they may see the same rows;
-    `summaries` is a function giving the viewer's Summaries, called only when the report is built
-    (a copy found reads none of them).
+    `summaries` is a function giving the viewer's Summaries, called only when a query is built
+    (a copy found, or statements already compiled, read none of them).
     """
     seconds = settings.REPORT_CACHE_SECONDS
+    statements = Statements(statement_key(viewer, area, period, options))
     if seconds <= 0:
-        return build_report(summaries(), units, area, period, **options)
+        return build_report(SimpleLazyObject(summaries), units, area, period, statements=statements, **options)
     # A report of an area inside one of today's provinces lives through changes in the others.
     key = copy_key("bao-cao", viewer, area.pk if area else None,
                    period.year_from, period.year_to, sorted((name, str(value)) for name, value in options.items()),
                    province=area.current_province_id if area else None)
     report = cache.get(key)
     if report is None:
-        report = build_report(summaries(), units, area, period, **options)
+        report = build_report(SimpleLazyObject(summaries), units, area, period, statements=statements, **options)
         report.cache_key = key
         cache.set(key, report, seconds)
     return report
 
 
+class _Scope:
+    """The querysets a report reads, narrowed to its area and period: built only for the statements
+    not compiled yet (`Statements`), since building them cost more than running them."""
+
+    def __init__(self, summaries, units, area, period, counted_q):
+        self._summaries, self._units = summaries, units
+        self.area, self.period, self.counted_q = area, period, counted_q
+
+    @cached_property
+    def _scoped(self):
+        return scoped(self._summaries.filter(self.counted_q), self._units.filter(is_active=True), self.area)
+
+    @cached_property
+    def summaries(self):
+        return self._scoped[0]
+
+    @cached_property
+    def units(self):
+        return in_operation(self._scoped[1], self.period.year_to)
+
+    @cached_property
+    def in_period(self):
+        return self.summaries.filter(year__gte=self.period.year_from, year__lte=self.period.year_to)
+
+    @cached_property
+    def registered_this_year(self):
+        return registered_in(self.summaries, self.period.year_to)
+
+
 def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing_limit=MISSING_UNITS_ON_PAGE,
-                 idle_units_listed=True):
-    """All figures of one report. `summaries` (Summaries) and `units` are already narrowed to the viewer.
+                 idle_units_listed=True, statements=None):
+    """All figures of one report. `summaries` (Summaries) and `units` are already narrowed to the viewer;
+    `statements` (statements.Statements) keeps the report's compiled queries, when its caller knows its key.
 
     `idle_units_listed` False leaves out of a commune's drill-down the units with nothing
     counted in the period: the public statistics name no unit that has published nothing.
     """
-    summaries, units = scoped(summaries.filter(counted_q), units.filter(is_active=True), area)
-    units = in_operation(units, period.year_to)
+    statements = statements or Statements()
+    scope = _Scope(summaries, units, area, period, counted_q)
     previous = period.previous()
+    day = operating_day(period.year_to)
 
     # 1 query: every figure of every year the page shows (the period, the previous one, the trend's
     # earlier years), with the models each year carried on to the next: a few summary rows a year.
@@ -487,10 +542,11 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     carried = "carried_published" if counted_q == PUBLISHED_Q else "carried"
     per_year = {
         row["year"]: row
-        for row in summaries.years.filter(year__gte=first_year, year__lte=period.year_to)
-        .order_by()
-        .values("year")
-        .annotate(**summary_aggregates(), carried=Sum(carried))
+        for row in statements.dicts("years", lambda: (
+            scope.summaries.years.filter(year__gte=first_year, year__lte=period.year_to)
+            .order_by()
+            .values("year")
+            .annotate(**summary_aggregates(), carried=Sum(carried))), first_year)
     }
     empty = {}
     figures = add_figures(per_year.get(y, empty) for y in range(period.year_from, period.year_to + 1))
@@ -505,25 +561,27 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     if previous and taken.partial:
         basis = Basis.PUBLISHED if counted_q == PUBLISHED_Q else Basis.COUNTED
         earlier = add_figures(per_year.get(y, empty) for y in range(previous.year_from, previous.year_to))
-        previous_figures = as_of.figures_on(summaries.days, previous, taken.compared_on, basis, earlier)
+        previous_figures = as_of.figures_on(SimpleLazyObject(lambda: scope.summaries.days), previous,
+                                            taken.compared_on, basis, earlier, statements)
 
-    in_period = summaries.filter(year__gte=period.year_from, year__lte=period.year_to)
     this_year = period.year_to
-    registered_this_year = registered_in(summaries, this_year)
 
     # 2 queries: the kinds, then registrations by kind, added up here into the top-level kinds.
-    all_kinds = list(UnitKind.objects.all())
+    all_kinds = [Kind(*row) for row in statements.rows("unit-kinds", lambda: (
+        UnitKind.objects.values_list("pk", "code", "name", "parent_id")))]
     top_of = {kind.pk: kind.parent_id or kind.pk for kind in all_kinds}
     kinds = {kind.pk: KindRow(kind) for kind in all_kinds if kind.parent_id is None}
-    for row in in_period.kinds.order_by().values("unit_kind_id").annotate(n=Sum("registrations")):
-        kinds[top_of[row["unit_kind_id"]]].registrations += row["n"]
+    for kind, n in statements.rows("kinds", lambda: (
+            scope.in_period.kinds.order_by().values_list("unit_kind_id").annotate(n=Sum("registrations")))):
+        kinds[top_of[kind]].registrations += n
 
     spec = child_spec(area)
-    # The drill-down leaves out, when asked, the units with nothing counted in the period.
-    listed = Value(True) if idle_units_listed else Q(pk__in=in_period.units.values("unit_id"))
     if spec.kind == "unit":
         # 1 query: a commune's units, counted by kind, the missing among them and the drill-down's rows.
-        commune_units = CommuneUnit.rows(units, registered_this_year, listed)
+        # The drill-down leaves out, when asked, the units with nothing counted in the period.
+        commune_units = [CommuneUnit.of(*row) for row in statements.rows("commune-units", lambda: CommuneUnit.query(
+            scope.units, scope.registered_this_year,
+            Value(True) if idle_units_listed else Q(pk__in=scope.in_period.units.values("unit_id"))), day)]
         for unit in commune_units:
             top = kinds[top_of[unit.kind_id]]
             top.units += 1
@@ -532,22 +590,21 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
         child_objects = sorted((unit for unit in commune_units if unit.listed), key=attrgetter("by_name"))
     else:
         # 1 query: units and units registered this year by kind (a dozen kinds: no join).
-        for row in (
-            units.order_by()
-            .values("kind_id")
-            .annotate(n=Count("pk"), registered=Count("pk", filter=registered_this_year))
-        ):
-            top = kinds[top_of[row["kind_id"]]]
-            top.units += row["n"]
-            top.units_registered += row["registered"]
+        for kind, n, registered in statements.rows("census", lambda: (
+                scope.units.order_by().values_list("kind_id")
+                .annotate(n=Count("pk"), registered=Count("pk", filter=scope.registered_this_year))), day):
+            top = kinds[top_of[kind]]
+            top.units += n
+            top.units_registered += registered
         # 1 query: the units with no registration this year. `missing_limit` None lists them all
         # (exports), 0 skips the list (pages that link to it instead).
         missing = []
         if missing_limit != 0:
-            missing_units = units_without_registration(units, summaries, this_year)
-            missing = MissingUnit.rows(missing_units[:missing_limit] if missing_limit else missing_units)
+            missing = [MissingUnit.of(*row) for row in statements.rows("missing", lambda: (
+                units_without_registration(scope.units, scope.summaries, this_year)
+                .values_list(*MISSING_COLUMNS)[:missing_limit]), day)]
         # 1 query: the areas one level down.
-        child_objects = child_rows_for(area, spec)
+        child_objects = [ChildArea(*row) for row in statements.rows("children", lambda: child_areas(area))]
     kind_rows = [row for row in kinds.values() if row.registrations or row.units]
 
     # Last year's models carried on this year (a model of this year, counted as they are,
@@ -559,11 +616,14 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
 
     # 1 query: the figures one level down, grouped in the database.
     if spec.kind == "unit":
-        cells = in_period.units.order_by().values(child=spec.column_expr()).annotate(**UNIT_CHILD_AGGREGATES)
+        cells = statements.dicts("cells", lambda: (
+            scope.in_period.units.order_by().values(child=spec.column_expr()).annotate(**UNIT_CHILD_AGGREGATES)))
     else:
         # Each child area's own cells: they count what lies inside it.
-        cells = (in_period.wide.filter(area__in=[obj.pk for obj in child_objects]).order_by()
-                 .values(child=F("area_id")).annotate(**CHILD_AGGREGATES))
+        child_pks = tuple(obj.pk for obj in child_objects)
+        cells = statements.dicts("cells", lambda: (
+            scope.in_period.wide.filter(area__in=child_pks).order_by()
+            .values(child=F("area_id")).annotate(**CHILD_AGGREGATES)), child_pks)
     by_child = {row["child"]: row for row in cells}
     empty_child = dict.fromkeys(CHILD_AGGREGATES, 0)
     children = [
@@ -578,26 +638,28 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
     legacy_areas = []
     if area is not None and area.structure == Structure.CURRENT and period.includes_legacy_years():
         # 1 query: the pre-2025 areas of the same level that roll up into this one.
-        legacy_areas = list(
-            AdminArea.objects.legacy().filter(area.scope_q(""), level=area.level).order_by("name")[:20]
-        )
+        legacy_areas = [ChildArea(*row) for row in statements.rows("legacy", lambda: (
+            AdminArea.objects.legacy().filter(area.scope_q(""), level=area.level).order_by("name")
+            .values_list("pk", "code", "name", "structure")[:20]))]
 
     # 2 queries: commendations by form and level, proposals by level and decision.
     commendations = [
-        (row["form__name"], Level(row["level"]).label, row["n"])
-        for row in in_period.commendations.order_by("form__order", "level")
-        .values("form__name", "form__order", "level")
-        .annotate(n=Sum("commendations"))
+        (form, Level(level).label, n)
+        for form, _order, level, n in statements.rows("commendations", lambda: (
+            scope.in_period.commendations.order_by("form__order", "level")
+            .values_list("form__name", "form__order", "level")
+            .annotate(n=Sum("commendations"))))
     ]
     proposals = [
-        (Level(row["level"]).label, row["pending"], row["accepted"], row["declined"])
-        for row in in_period.proposals.order_by("level")
-        .values("level")
-        .annotate(
-            pending=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.PENDING)), 0),
-            accepted=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.ACCEPTED)), 0),
-            declined=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.DECLINED)), 0),
-        )
+        (Level(level).label, pending, accepted, declined)
+        for level, pending, accepted, declined in statements.rows("proposals", lambda: (
+            scope.in_period.proposals.order_by("level")
+            .values_list("level")
+            .annotate(
+                pending=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.PENDING)), 0),
+                accepted=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.ACCEPTED)), 0),
+                declined=Coalesce(Sum("proposals", filter=Q(proposal_status=ProposalStatus.DECLINED)), 0),
+            )))
     ]
 
     return Report(
