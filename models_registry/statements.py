@@ -6,7 +6,7 @@ more, on every request, for SQL that comes out the same each time the same viewe
 report on the same day. `Statements` keeps that SQL, its parameters and the converters of its
 columns, so the next request only runs it: the rows always come from the database, nothing
 of the data is kept here. Each statement is known by the key of its report (what decides its SQL:
-`services.reports.statement_key`) and by the values it embeds from other queries' rows.
+`services.reports.report_key`) and by the values it embeds from other queries' rows.
 """
 import weakref
 from collections import OrderedDict
@@ -18,12 +18,12 @@ from django.db import connections, router
 # converters (measured on a province's dashboards), so a worker keeps its last hundred reports' in 14 MB.
 KEPT_STATEMENTS = 1000
 
-_MISSING = object()
-_kept = weakref.WeakKeyDictionary()  # connection -> OrderedDict of key -> _Statement or None (no rows)
+_kept = weakref.WeakKeyDictionary()  # connection -> OrderedDict of key -> _Statement
 
 
 class _Statement:
-    """One query's SQL, parameters and column converters, without the query it was compiled from."""
+    """One query's SQL, parameters and column converters. The compiler is not kept: it holds the
+    whole query, several times the statement's size."""
 
     __slots__ = ("sql", "params", "using", "converters", "names", "model")
 
@@ -31,7 +31,11 @@ class _Statement:
         query = queryset.query
         self.model, self.using = queryset.model, queryset.db
         compiler = query.get_compiler(self.using)
-        self.sql, self.params = compiler.as_sql()
+        try:
+            self.sql, self.params = compiler.as_sql()
+        except EmptyResultSet:  # `.none()`, or a filter no row can pass: nothing to ask the database
+            self.sql = None
+            return
         self.converters = list(compiler.get_converters([column for column, _sql, _alias in compiler.select]).items())
         self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
         # As values_list() would name them: its fields, then annotations added after it.
@@ -40,13 +44,15 @@ class _Statement:
             raise ValueError(f"kept statements read columns in the order they are selected: {fields} vs {self.names}")
 
     def rows(self):
+        if self.sql is None:
+            return []
         connection = connections[self.using]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params)
             rows = cursor.fetchall()
         if not self.converters:
             return rows
-        # What the compiler's apply_converters does: each converter as Field.from_db_value is called.
+        # What the compiler's apply_converters does: each converter called as Field.from_db_value is.
         converted = []
         for row in rows:
             row = list(row)
@@ -56,12 +62,8 @@ class _Statement:
             converted.append(tuple(row))
         return converted
 
-
-def _compiled(queryset):
-    try:
-        return _Statement(queryset)
-    except EmptyResultSet:  # `.none()`, or a filter no row can pass: nothing to ask the database
-        return None
+    def dicts(self):
+        return [dict(zip(self.names, row, strict=True)) for row in self.rows()]
 
 
 class Statements:
@@ -76,26 +78,21 @@ class Statements:
 
     def _statement(self, name, build, embedded):
         if self.key is None:
-            return _compiled(build())
+            return _Statement(build())
         kept = _kept.setdefault(connections["default"], OrderedDict())
         key = (self.key, name, embedded)
-        statement = kept.get(key, _MISSING)
+        statement = kept.get(key)
         # Kept while the router sends its model's reads where they went (the replica, for report pages).
-        if statement is not _MISSING and (statement is None or statement.using == router.db_for_read(
-                statement.model)):
+        if statement is not None and statement.using == router.db_for_read(statement.model):
             kept.move_to_end(key)
             return statement
-        statement = kept[key] = _compiled(build())
+        statement = kept[key] = _Statement(build())
         while len(kept) > KEPT_STATEMENTS:
             kept.popitem(last=False)
         return statement
 
     def rows(self, name, build, *embedded):
-        statement = self._statement(name, build, embedded)
-        return [] if statement is None else statement.rows()
+        return self._statement(name, build, embedded).rows()
 
     def dicts(self, name, build, *embedded):
-        statement = self._statement(name, build, embedded)
-        if statement is None:
-            return []
-        return [dict(zip(statement.names, row, strict=True)) for row in statement.rows()]
+        return self._statement(name, build, embedded).dicts()

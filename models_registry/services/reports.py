@@ -462,9 +462,10 @@ class CommuneUnit:
         return cls(pk, kind, is_registered, is_listed, place, MissingUnit.of(*missing))
 
 
-def statement_key(viewer, area, period, options):
-    """What decides the SQL of a report's queries (statements.py), but for the days and the rows of
-    other queries each embeds: the viewer's scope, the area and its kind, the period, the options."""
+def report_key(viewer, area, period, options):
+    """What a report depends on besides the data: the viewer's scope, the area and its kind, the
+    period, the options. It names the report's shared copy and its compiled queries (statements.py),
+    each of which adds the days and the other queries' rows it embeds."""
     return ("bao-cao", viewer, area and (area.pk, area.level, area.structure), period.year_from, period.year_to,
             tuple(sorted((name, str(value)) for name, value in options.items())))
 
@@ -478,13 +479,12 @@ def cached_report(viewer, summaries, units, area, period, **options):
     (a copy found, or statements already compiled, read none of them).
     """
     seconds = settings.REPORT_CACHE_SECONDS
-    statements = Statements(statement_key(viewer, area, period, options))
+    parts = report_key(viewer, area, period, options)
+    statements = Statements(parts)
     if seconds <= 0:
         return build_report(SimpleLazyObject(summaries), units, area, period, statements=statements, **options)
     # A report of an area inside one of today's provinces lives through changes in the others.
-    key = copy_key("bao-cao", viewer, area.pk if area else None,
-                   period.year_from, period.year_to, sorted((name, str(value)) for name, value in options.items()),
-                   province=area.current_province_id if area else None)
+    key = copy_key(*parts, province=area.current_province_id if area else None)
     report = cache.get(key)
     if report is None:
         report = build_report(SimpleLazyObject(summaries), units, area, period, statements=statements, **options)
