@@ -36,7 +36,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import pagination
-from .models import AdminArea, AreaLevel, ExemplarKind, Field, Level, Outcome, Registration, Status, Structure, UnitKind
+from .models import (
+    AdminArea,
+    AreaLevel,
+    ExemplarKind,
+    Field,
+    Level,
+    Outcome,
+    Registration,
+    Status,
+    Structure,
+    UnitKind,
+    kept_area,
+)
 from .models.registrations import PROVINCE_PATH
 from .search import MAX_QUERY_LENGTH, RELEVANCE, commended_q, search_registrations
 from .text import fold
@@ -73,7 +85,7 @@ def find_area(code, structure, *related):
     code = str(code or "").strip()
     if not code or len(code) > MAX_AREA_CODE or "\x00" in code:
         return None
-    return AdminArea.objects.filter(structure=structure, code=code).select_related(*related).first()
+    return kept_area(related, structure=structure, code=code)
 
 
 def unit_kind_choices():

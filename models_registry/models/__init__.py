@@ -1,5 +1,5 @@
 from .accounts import PasswordResetRequest, User
-from .areas import AdminArea, AreaLevel, AreaSuccessor, Structure
+from .areas import AdminArea, AreaLevel, AreaSuccessor, Structure, kept_area
 from .attachments import Attachment
 from .award_summaries import CommendationSummary, ProposalSummary
 from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, ReviewKind, Role, Status
@@ -95,4 +95,5 @@ __all__ = [
     "LineageSource",
     "YearClosure",
     "YearPlan",
+    "kept_area",
 ]

@@ -20,7 +20,6 @@ from ..access import may_view_reports, role_required, scope_key
 from ..filters import ReportListFilterSet, by_area, find_area, parse_id, structure_of
 from ..forms.reports import PeriodForm
 from ..models import (
-    AdminArea,
     AreaLevel,
     ExemplarKind,
     Field,
@@ -31,6 +30,7 @@ from ..models import (
     Status,
     Unit,
     UnitKind,
+    kept_area,
 )
 from ..pagination import NEWEST_FIRST, counted, keyset_page, total_of
 from ..report_files import report_csv, report_workbook
@@ -164,7 +164,7 @@ def viewer_area(request):
     user = request.user
     if not user.area_id:
         return None
-    area = AdminArea.objects.select_related(*AREA_RELATED).get(pk=user.area_id)
+    area = kept_area(AREA_RELATED, pk=user.area_id)
     # The same row, given to the account: its scope (access.scope_of) is read from it, not again.
     user.area = area
     return area
