@@ -49,7 +49,7 @@ from .models import (
     UnitKind,
     kept_area,
 )
-from .models.registrations import PROVINCE_PATH
+from .models.areas import PROVINCE_PATH
 from .search import MAX_QUERY_LENGTH, RELEVANCE, commended_q, search_registrations
 from .text import fold
 

@@ -348,10 +348,11 @@ def link_tables(tables, *, report_url, list_url, base_params, missing_url=None):
                 if row.target is not None and "dia-ban" in row.params:
                     row.label_url = f"{report_url}?{query}"
                 link = f"{target}?{query}" if target else None
-            row.cells = (
-                [Cell(display(value)) for value in row.values] if link is None else
-                [Cell(display(value), None if extra is None else link + extra) for value, extra in zip(row.values, extras)]
-            )
+            if link is None:
+                row.cells = [Cell(display(value)) for value in row.values]
+            else:
+                row.cells = [Cell(display(value), None if extra is None else link + extra)
+                             for value, extra in zip(row.values, extras, strict=False)]
         table.chart_data = chart_data(table) if table.chart else None
     return tables
 

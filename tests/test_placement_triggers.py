@@ -1,13 +1,14 @@
-"""Each registration's copy of its area's current province (placement_triggers.py) follows every write."""
+"""Each registration's, unit's and unit summary cell's copy of its area's current province
+(placement_triggers.py) follows every write."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from models_registry import placement_triggers
-from models_registry.models import AdminArea, Registration, Status
+from models_registry.models import AdminArea, Registration, Status, Unit, UnitYearSummary
 from models_registry.services.imports.writing import insert_rows, plain_row
 
-from .factories import make_commune, make_district, make_province, make_registration, make_staff, make_unit
+from .factories import make_commune, make_district, make_leader, make_province, make_registration, make_staff, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +78,10 @@ def test_a_commune_given_to_another_province_carries_its_registrations(two_provi
 def test_lost_triggers_are_put_back_with_the_copies_after_migrate(two_provinces):
     registration = make_registration(make_unit(two_provinces["here"]))
     with connection.cursor() as cursor:
-        for statement in placement_triggers.BACKWARDS[connection.vendor]():
+        for statement in placement_triggers.backwards(connection.vendor):
             cursor.execute(statement)
     Registration.objects.filter(pk=registration.pk).update(area=two_provinces["there"])
-    assert placement_triggers.mismatches() == 1  # no trigger: the copy is stale
+    assert placement_triggers.mismatches() == 2  # no trigger: the registration's copy and its new unit cell's are stale
     placement_triggers.ensure_installed(using=connection.alias)
     assert (province_of(registration), placement_triggers.mismatches()) == (two_provinces["second"].pk, 0)
     Registration.objects.filter(pk=registration.pk).update(area=two_provinces["here"])
@@ -97,3 +98,54 @@ def test_a_province_staffs_list_reads_the_registrations_own_copy(client, two_pro
     listed = [query["sql"] for query in captured.captured_queries if "LIMIT" in query["sql"]
               and 'FROM "models_registry_registration"' in query["sql"]]
     assert listed and all('"models_registry_registration"."current_province_id" =' in sql for sql in listed)
+
+
+def unit_province_of(unit):
+    return Unit.objects.values_list("current_province", flat=True).get(pk=unit.pk)
+
+
+def cell_provinces_of(unit):
+    return set(UnitYearSummary.objects.filter(unit=unit).values_list("current_province", flat=True))
+
+
+def test_a_new_unit_holds_its_communes_province(two_provinces):
+    assert unit_province_of(make_unit(two_provinces["there"])) == two_provinces["second"].pk
+
+
+def test_a_unit_moved_to_another_provinces_commune_moves_with_it(two_provinces):
+    unit = make_unit(two_provinces["here"])
+    unit.area = two_provinces["there"]
+    unit.save()
+    assert unit_province_of(unit) == two_provinces["second"].pk
+
+
+def test_a_units_summary_cell_holds_the_province_its_registrations_area_rolls_up_into(two_provinces):
+    old_province = make_province(structure="cu")
+    old_province.current_province = two_provinces["second"]
+    old_province.save()
+    old_commune = make_commune(make_district(old_province), successor=two_provinces["there"])
+    unit = make_unit(two_provinces["there"])
+    make_registration(unit, year=2024, area=old_commune, status=Status.ACCEPTED)
+    assert cell_provinces_of(unit) == {two_provinces["second"].pk}
+
+
+def test_a_commune_given_to_another_province_carries_its_units_and_their_summary_cells(two_provinces):
+    unit = make_unit(two_provinces["here"])
+    make_registration(unit, year=2026, status=Status.SUBMITTED)
+    AdminArea.objects.filter(pk=two_provinces["here"].pk).update(current_province=two_provinces["second"])
+    assert (unit_province_of(unit), cell_provinces_of(unit)) == (two_provinces["second"].pk, {two_provinces["second"].pk})
+    assert placement_triggers.mismatches() == 0
+
+
+def test_a_province_report_counts_its_units_from_their_own_copy(client, two_provinces):
+    registered = make_unit(two_provinces["here"])
+    make_unit(two_provinces["here"])
+    make_unit(two_provinces["there"])
+    make_registration(registered, year=2026, status=Status.SUBMITTED)
+    client.force_login(make_leader(two_provinces["first"]))
+    with CaptureQueriesContext(connection) as captured:
+        report = client.get("/bao-cao/?nam=2026").context["report"]
+    assert (report.units_total, report.units_registered) == (2, 1)
+    census = [query["sql"] for query in captured.captured_queries if 'COUNT("models_registry_unit"."id")' in query["sql"]]
+    assert census and '"models_registry_unit"."current_province_id" =' in census[0]
+    assert 'U0."current_province_id" =' in census[0] and "models_registry_adminarea" not in census[0]

@@ -170,7 +170,7 @@ def assert_exact():
     assert summary_unit_counts() == fresh_unit_counts()
     assert summary_day_counts() == fresh_day_counts(facts)
     assert summary_triggers.mismatches() == 0  # the bench's check, in SQL, agrees
-    assert placement_triggers.mismatches() == 0  # and every registration holds its area's province
+    assert placement_triggers.mismatches() == 0  # and every registration, unit and unit cell holds its area's province
 
 
 def start_of(day):

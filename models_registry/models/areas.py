@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ..freshness import NotifyingQuerySet, base_version
 
+# The lookup from a row to today's province holding it, on the models that keep their own copy of
+# it (placement_triggers.py): registrations, units and the units' summary. Read instead of the
+# area's (AdminArea.scope_q), it spares a province's queries a join to each of its areas.
+PROVINCE_PATH = "current_province"
+
 # Areas each process keeps (`kept_area`): a province's leaders and communes ask for a few hundred.
 KEPT_AREAS = 2000
 _kept = {}

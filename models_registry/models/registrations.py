@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..freshness import NotifyingQuerySet
 from ..text import fold, single_line, title_key
-from .areas import AdminArea
+from .areas import PROVINCE_PATH, AdminArea
 from .choices import PUBLISHED_STATUSES, ExemplarKind, Field, Level, Outcome, Status, label_getter
 from .keys import KeyedModel, KeyField
 from .scoping import scope_for_user
@@ -57,8 +57,6 @@ RESULT_FIGURES = (
 )
 
 
-# The lookup from a registration to today's province holding it: its own column, not its area's.
-PROVINCE_PATH = "current_province"
 
 
 class RegistrationQuerySet(NotifyingQuerySet):

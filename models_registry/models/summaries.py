@@ -14,7 +14,7 @@ Nothing in Python writes these tables.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .areas import AdminArea, AreaLevel, Structure
+from .areas import PROVINCE_PATH, AdminArea, AreaLevel, Structure
 from .choices import ExemplarKind, Field, Level, Outcome, Status
 from .history import Action
 from .scoping import scope_for_user
@@ -35,6 +35,7 @@ UNIT_SUMMED_FIGURES = ("participants", "money_mobilised")
 
 
 class SummaryQuerySet(models.QuerySet):
+    province_path = None  # the lookup of the rows' own copy of their province, where they keep one
     def published(self):
         from .choices import PUBLISHED_STATUSES
 
@@ -42,7 +43,8 @@ class SummaryQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """The cells `user` may see: the same rule as Registration.objects.for_user."""
-        return scope_for_user(self, user, area_path="area", unit_path=self.unit_path, fallback=type(self).published)
+        return scope_for_user(self, user, area_path="area", unit_path=self.unit_path, fallback=type(self).published,
+                              province_path=self.province_path)
 
 
 class AreaSummaryQuerySet(SummaryQuerySet):
@@ -66,6 +68,7 @@ class AreaSummaryQuerySet(SummaryQuerySet):
 
 class UnitSummaryQuerySet(SummaryQuerySet):
     unit_path = "unit"
+    province_path = PROVINCE_PATH
 
 
 # No database foreign keys: registrations already protect their areas, units and kinds, and the
@@ -137,6 +140,10 @@ class UnitYearSummary(models.Model):
     status = _status()
     unit = models.ForeignKey(Unit, models.DO_NOTHING, db_constraint=False, related_name="+",
                              verbose_name=_("đơn vị"))
+    # Today's province of the cell's area, set by the database (placement_triggers.py) on the cells
+    # the summary triggers write: a province's units registered in a year are one range of an index.
+    current_province = models.ForeignKey(AdminArea, models.DO_NOTHING, null=True, db_constraint=False, db_index=False,
+                                         related_name="+", verbose_name=_("tỉnh hiện nay"))
     registrations = models.IntegerField(_("số mô hình"))
     new = models.IntegerField()
     replicated = models.IntegerField()
@@ -160,6 +167,8 @@ class UnitYearSummary(models.Model):
             models.Index(fields=["year", "unit"], name="unit_year_summary_year"),
             # The units registered in one area's year: probed area by area, not the whole year read.
             models.Index(fields=["area", "year"], name="unit_year_summary_area", include=["unit", "status"]),
+            models.Index(fields=["current_province", "year"], name="unit_year_summary_province",
+                         include=["unit", "status"]),
         ]
 
     def __str__(self):

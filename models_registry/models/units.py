@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..freshness import NotifyingQuerySet
-from .areas import AdminArea
+from .areas import PROVINCE_PATH, AdminArea
 from .choices import Level
 
 
@@ -42,7 +42,7 @@ class UnitQuerySet(NotifyingQuerySet):
     def for_user(self, user):
         from .scoping import scope_for_user
 
-        return scope_for_user(self, user, area_path="area", unit_path="pk")
+        return scope_for_user(self, user, area_path="area", unit_path="pk", province_path=PROVINCE_PATH)
 
     def in_operation_on(self, day):
         """Units open on `day`: opened by then (or with no opening on record) and not yet closed."""
@@ -65,6 +65,12 @@ class Unit(models.Model):
         _("ngày giải thể"), null=True, blank=True,
         help_text=_("Từ ngày này đơn vị không còn hoạt động (sáp nhập, chia tách); xem các đơn vị kế thừa."),
     )
+    # Today's province of the unit's area, kept by the database on every write (placement_triggers.py):
+    # a province's report counts its units from one range of an index (unit_province_census).
+    current_province = models.ForeignKey(
+        AdminArea, models.DO_NOTHING, null=True, editable=False, db_constraint=False, db_index=False,
+        related_name="+", verbose_name=_("tỉnh hiện nay"),
+    )
     import_batch = models.ForeignKey(
         "models_registry.ImportBatch", models.SET_NULL, null=True, blank=True, related_name="units",
         verbose_name=_("tạo bởi đợt nhập"),
@@ -78,9 +84,12 @@ class Unit(models.Model):
         ordering = ["name"]
         indexes = [
             # The reports' census of units in operation by kind (services/reports.py) read from the
-            # index alone: a province's tens of thousands of units without a visit to the table.
+            # index alone: a commune's units, and a province's tens of thousands from the second
+            # without a visit to the table.
             models.Index(fields=["area", "kind"], include=["id", "is_active", "opened_on", "closed_on"],
                          name="unit_census"),
+            models.Index(fields=["current_province", "kind"], include=["id", "is_active", "opened_on", "closed_on"],
+                         name="unit_province_census"),
         ]
 
     def __str__(self):

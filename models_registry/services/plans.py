@@ -27,6 +27,7 @@ from ..models import (
     Unit,
     YearPlan,
 )
+from ..models.areas import PROVINCE_PATH
 from .errors import NotNow
 
 DATE_FIELDS = tuple(name for name, _label in PLAN_DATES)
@@ -231,7 +232,7 @@ class TimelinessRow:
 
 
 def units_in_scope(user, area):
-    return Unit.objects.for_user(user).filter(area.scope_q("area"), is_active=True)
+    return Unit.objects.for_user(user).filter(area.scope_q("area", province_path=PROVINCE_PATH), is_active=True)
 
 
 def unit_states(units, year):

@@ -21,6 +21,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..freshness import copy_key
@@ -46,6 +47,7 @@ from ..models import (
     UnitKind,
     UnitYearSummary,
 )
+from ..models.areas import PROVINCE_PATH
 from ..statements import Statements
 from . import as_of
 
@@ -145,7 +147,8 @@ class Summaries:
         if area is None:
             return Summaries(self.years.of_area(None), self.kinds.of_area(None), self.units, self.days.of_area(None),
                              self.commendations.of_area(None), self.proposals.of_area(None), self.years)
-        return Summaries(self.years.of_area(area), self.kinds.of_area(area), self.units.filter(area.scope_q("area")),
+        units = self.units.filter(area.scope_q("area", province_path=PROVINCE_PATH))
+        return Summaries(self.years.of_area(area), self.kinds.of_area(area), units,
                          self.days.of_area(area), self.commendations.of_area(area), self.proposals.of_area(area),
                          self.years)
 
@@ -221,15 +224,17 @@ class ChildSpec:
 
 
 def child_spec(area):
+    # Titles translated now, as the report is built in its language: a copy of it holds text, since
+    # unpickling a lazy translation builds a class each time (a quarter of a millisecond).
     if area is None:
-        return ChildSpec("area__current_province", "area", _("Tỉnh, thành phố"))
+        return ChildSpec("area__current_province", "area", gettext("Tỉnh, thành phố"))
     if area.level == AreaLevel.COMMUNE:
-        return ChildSpec("unit_id", "unit", _("Đơn vị"))
+        return ChildSpec("unit_id", "unit", gettext("Đơn vị"))
     if area.structure == Structure.CURRENT:
-        return ChildSpec("area__current_commune", "area", _("Xã, phường, đặc khu"))
+        return ChildSpec("area__current_commune", "area", gettext("Xã, phường, đặc khu"))
     if area.level == AreaLevel.PROVINCE:
-        return ChildSpec("area__district", "area", _("Huyện, quận, thị xã, thành phố (cơ cấu cũ)"))
-    return ChildSpec("area_id", "area", _("Xã, phường, thị trấn (cơ cấu cũ)"))
+        return ChildSpec("area__district", "area", gettext("Huyện, quận, thị xã, thành phố (cơ cấu cũ)"))
+    return ChildSpec("area_id", "area", gettext("Xã, phường, thị trấn (cơ cấu cũ)"))
 
 
 @dataclass(frozen=True)
@@ -367,7 +372,7 @@ def scoped(registrations, units, area):
     elif area is not None:
         registrations = registrations.filter(area.scope_q("area"))
     if area is not None:
-        units = units.filter(area.scope_q("area"))
+        units = units.filter(area.scope_q("area", province_path=PROVINCE_PATH))
     return registrations, units
 
 
@@ -644,14 +649,14 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
 
     # 2 queries: commendations by form and level, proposals by level and decision.
     commendations = [
-        (form, Level(level).label, n)
+        (form, str(Level(level).label), n)
         for form, _order, level, n in statements.rows("commendations", lambda: (
             scope.in_period.commendations.order_by("form__order", "level")
             .values_list("form__name", "form__order", "level")
             .annotate(n=Sum("commendations"))))
     ]
     proposals = [
-        (Level(level).label, pending, accepted, declined)
+        (str(Level(level).label), pending, accepted, declined)
         for level, pending, accepted, declined in statements.rows("proposals", lambda: (
             scope.in_period.proposals.order_by("level")
             .values_list("level")
