@@ -78,6 +78,10 @@ def prepare_database():
         # Fresh bulk-loaded tables have no planner statistics yet; a live database has them.
         with psycopg2.connect(url) as connection, connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    else:
+        # Filled by an earlier version of the portal: brought to this one's schema first.
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=ROOT, check=True, env=environment,
+                       stdout=subprocess.DEVNULL)
     # DEBUG off serves the hashed names of the collected files: their manifest must be current.
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, check=True,
                    env={**os.environ}, stdout=subprocess.DEVNULL)

@@ -22,6 +22,7 @@ also hold the drafts' version of their province, which every save or delete of a
 """
 import functools
 import hashlib
+import pickle
 import uuid
 
 from django.core.cache import cache
@@ -53,6 +54,26 @@ def _versions(*keys):
 def base_version():
     """The version that only changes of no known province move on (the area tree among them)."""
     return _versions(BASE_KEY)[0]
+
+
+# Values each process keeps while the base version stands (`kept`).
+KEPT_VALUES = 2000
+_kept = {}
+
+
+def kept(key, build):
+    """`build()`, built again only once the base version has moved on: for the reference data every
+    report page reads, which changes only with the area tree or the kinds of unit (an area with its
+    parents, the kinds). Each call returns a copy of its own (the value is kept pickled), so that a
+    change one request makes to it reaches no other."""
+    versioned = (base_version(), key)
+    value = _kept.get(versioned)
+    if value is None:
+        value = pickle.dumps(build())
+        if len(_kept) >= KEPT_VALUES:
+            _kept.clear()
+        _kept[versioned] = value
+    return pickle.loads(value)
 
 
 def data_version(province=None, *, drafts=False):

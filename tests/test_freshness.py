@@ -2,10 +2,19 @@
 import pytest
 from django.db.models import F
 
-from models_registry.freshness import data_version
+from models_registry.freshness import data_version, kept
 from models_registry.models import ImportBatch, Registration, Status, Unit
 from models_registry.services import imports
-from tests.factories import make_commune, make_province, make_registration, make_sheet, make_staff, make_unit, make_user
+from tests.factories import (
+    make_commune,
+    make_kind,
+    make_province,
+    make_registration,
+    make_sheet,
+    make_staff,
+    make_unit,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +105,17 @@ def test_the_version_moves_again_once_the_change_is_committed(unit, django_captu
         registration.save()
         during = data_version()
     assert data_version() != during
+
+
+def test_a_kept_value_is_built_once_while_nothing_of_no_known_province_changes(unit):
+    builds = []
+    for _ in range(2):
+        kept(("kinds-for-test",), lambda: builds.append(1) or len(builds))
+    make_registration(unit, status=Status.ACCEPTED)  # a change inside one province
+    assert kept(("kinds-for-test",), lambda: builds.append(1) or len(builds)) == 1
+
+
+def test_a_kept_value_is_built_again_after_a_kind_of_unit_changes(unit):
+    assert kept(("kinds-for-test",), lambda: "trước") == "trước"
+    make_kind(name="Khối mới")
+    assert kept(("kinds-for-test",), lambda: "sau") == "sau"

@@ -1,20 +1,14 @@
-import pickle
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..freshness import NotifyingQuerySet, base_version
+from ..freshness import NotifyingQuerySet, kept
 
 # The lookup from a row to today's province holding it, on the models that keep their own copy of
 # it (placement_triggers.py): registrations, units and the units' summary. Read instead of the
 # area's (AdminArea.scope_q), it spares a province's queries a join to each of its areas.
 PROVINCE_PATH = "current_province"
-
-# Areas each process keeps (`kept_area`): a province's leaders and communes ask for a few hundred.
-KEPT_AREAS = 2000
-_kept = {}
 
 
 class Structure(models.TextChoices):
@@ -41,19 +35,12 @@ class AdminAreaQuerySet(NotifyingQuerySet):
 
 def kept_area(related=(), **lookup):
     """The area matching `lookup` (pk, or structure and code) with its `related` areas loaded, or
-    None: a copy of the one this process read, until the area tree changes (freshness.base_version).
+    None: a copy of the one this process read, until the area tree changes (freshness.kept).
 
     Every report page starts from its viewer's area and its ancestors: read from the database,
-    that took 4 ms of a 35 ms page (five joined copies of the table planned and built each time).
-    Each caller gets its own copy, so a change one request makes to it reaches no other."""
-    key = (base_version(), tuple(related), tuple(sorted(lookup.items())))
-    kept = _kept.get(key)
-    if kept is None:
-        kept = pickle.dumps(AdminArea.objects.select_related(*related).filter(**lookup).first())
-        if len(_kept) >= KEPT_AREAS:
-            _kept.clear()
-        _kept[key] = kept
-    return pickle.loads(kept)
+    that took 4 ms of a 35 ms page (five joined copies of the table planned and built each time)."""
+    return kept(("area", tuple(related), tuple(sorted(lookup.items()))),
+                lambda: AdminArea.objects.select_related(*related).filter(**lookup).first())
 
 
 class AdminArea(models.Model):

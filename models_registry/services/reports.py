@@ -24,7 +24,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..freshness import copy_key
+from ..freshness import copy_key, kept
 from ..models import (
     PUBLISHED_STATUSES,
     RESULT_FIGURES,
@@ -571,9 +571,10 @@ def build_report(summaries, units, area, period, *, counted_q=COUNTED_Q, missing
 
     this_year = period.year_to
 
-    # 2 queries: the kinds, then registrations by kind, added up here into the top-level kinds.
-    all_kinds = [Kind(*row) for row in statements.rows("unit-kinds", lambda: (
-        UnitKind.objects.values_list("pk", "code", "name", "parent_id")))]
+    # The kinds, as this process keeps them (freshness.kept); then 1 query: registrations by kind,
+    # added up here into the top-level kinds.
+    all_kinds = kept(("unit-kinds",), lambda: [
+        Kind(*row) for row in UnitKind.objects.values_list("pk", "code", "name", "parent_id")])
     top_of = {kind.pk: kind.parent_id or kind.pk for kind in all_kinds}
     kinds = {kind.pk: KindRow(kind) for kind in all_kinds if kind.parent_id is None}
     for kind, n in statements.rows("kinds", lambda: (
