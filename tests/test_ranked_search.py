@@ -155,6 +155,13 @@ def test_highlight_leaves_words_inside_other_words_alone():
     assert str(highlight("Ban an ninh", "an")) == "Ban <mark>an</mark> ninh"
 
 
+def test_highlight_marks_the_right_letters_after_characters_that_fold_to_several_or_none():
+    # A Hangul syllable folds to three letters and a stray accent to none: the marks still fall
+    # on the word found, not beside it.
+    assert str(highlight("한 hộ nghèo", "ho ngheo")) == "한 <mark>hộ nghèo</mark>"
+    assert str(highlight("a\u0301\u0301 hộ nghèo", "ngheo")) == "á\u0301 hộ <mark>nghèo</mark>"
+
+
 def test_snippet_shows_the_passage_around_the_first_word_found(commune):
     registration = published(
         commune, "Mô hình A", content=" ".join(["chữ"] * 80) + " giúp <hộ> nghèo vay vốn " + " ".join(["khác"] * 80)
