@@ -103,7 +103,7 @@ def _fill(vendor, table):
             f"WHERE current_province_id {DISTINCT[vendor]} {province}")
 
 
-def placed(connection):
+def _placed(connection):
     """The placed tables that have their copy's column: before its migration, a table has not."""
     tables = set(connection.introspection.table_names())
     found = {}
@@ -119,14 +119,14 @@ def install(connection):
     """Create the triggers and set the copies of the rows already there, in one transaction."""
     vendor = connection.vendor
     statements = backwards(vendor)
-    for name, table in placed(connection).items():
+    for name, table in _placed(connection).items():
         statements += [_fill(vendor, table), *FORWARDS[vendor](name, table)]
     with transaction.atomic(using=connection.alias):
         execute_all(connection, statements)
 
 
 def installed(connection, tables=None):
-    tables = placed(connection) if tables is None else tables
+    tables = _placed(connection) if tables is None else tables
     triggers = {}
     for name, table in tables.items():
         triggers.update(_triggers(connection.vendor, name, table))
@@ -138,7 +138,7 @@ def mismatches(using="default"):
     connection = connections[using]
     total = 0
     with connection.cursor() as cursor:
-        for table in placed(connection).values():
+        for table in _placed(connection).values():
             cursor.execute(f"SELECT count(*) FROM {table} r JOIN {AREA} a ON a.id = r.area_id "
                            f"WHERE r.current_province_id {DISTINCT[connection.vendor]} a.current_province_id")
             total += cursor.fetchone()[0]
@@ -148,7 +148,7 @@ def mismatches(using="default"):
 def ensure_installed(using="default", **_signal_arguments):
     connection = connections[using]
     if connection.vendor in FORWARDS:
-        tables = placed(connection)
+        tables = _placed(connection)
         if tables and not installed(connection, tables):
             install(connection)
 

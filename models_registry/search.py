@@ -19,6 +19,7 @@ Both databases run the same queries, so the order is the same on SQLite and Post
 The "commended" flag (status, or a recorded commendation) is shared by the list filter, the
 badges and the exports, so it lives here too.
 """
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -218,27 +219,17 @@ def mark_found(rows, query):
     return rows
 
 
+@functools.cache
 def _fold_char(ch):
+    """A character's fold, worked out once per process: a page of search results highlights a few
+    thousand characters of a few dozen distinct ones, and folding each anew was a third of the page."""
     decomposed = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
 
 
-class _Folds(dict):
-    """Each character's fold, worked out once per process: a page of search results highlights
-    a few thousand characters of a few dozen distinct ones, and folding each anew was a third of
-    the page."""
-
-    def __missing__(self, ch):
-        folded = self[ch] = _fold_char(ch)
-        return folded
-
-
-_FOLDS = _Folds()
-
-
 def _folded_with_positions(text):
     """The folded text and, for each of its characters, the position it came from in `text`."""
-    folds = [_FOLDS[ch] for ch in text]
+    folds = [_fold_char(ch) for ch in text]
     if all(len(folded) == 1 for folded in folds):  # every Vietnamese letter folds to one letter
         return "".join(folds), range(len(text))
     chars, positions = [], []

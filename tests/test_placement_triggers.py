@@ -19,6 +19,14 @@ def two_provinces():
     return {"first": first, "second": second, "here": make_commune(first), "there": make_commune(second)}
 
 
+def old_commune_rolled_into(commune, province):
+    """A pre-2025 commune, in an old province that rolls up into `province`, succeeded by `commune`."""
+    old_province = make_province(structure="cu")
+    old_province.current_province = province
+    old_province.save()
+    return make_commune(make_district(old_province), successor=commune)
+
+
 def province_of(registration):
     return Registration.objects.values_list("current_province", flat=True).get(pk=registration.pk)
 
@@ -29,10 +37,7 @@ def test_a_new_registration_holds_its_communes_province(two_provinces):
 
 
 def test_a_registration_in_an_old_commune_holds_the_province_it_rolls_up_into(two_provinces):
-    old_province = make_province(structure="cu")
-    old_province.current_province = two_provinces["second"]
-    old_province.save()
-    old_commune = make_commune(make_district(old_province), successor=two_provinces["there"])
+    old_commune = old_commune_rolled_into(two_provinces["there"], two_provinces["second"])
     registration = make_registration(make_unit(two_provinces["there"]), year=2024, area=old_commune)
     assert province_of(registration) == two_provinces["second"].pk
 
@@ -120,10 +125,7 @@ def test_a_unit_moved_to_another_provinces_commune_moves_with_it(two_provinces):
 
 
 def test_a_units_summary_cell_holds_the_province_its_registrations_area_rolls_up_into(two_provinces):
-    old_province = make_province(structure="cu")
-    old_province.current_province = two_provinces["second"]
-    old_province.save()
-    old_commune = make_commune(make_district(old_province), successor=two_provinces["there"])
+    old_commune = old_commune_rolled_into(two_provinces["there"], two_provinces["second"])
     unit = make_unit(two_provinces["there"])
     make_registration(unit, year=2024, area=old_commune, status=Status.ACCEPTED)
     assert cell_provinces_of(unit) == {two_provinces["second"].pk}

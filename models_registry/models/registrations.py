@@ -57,8 +57,6 @@ RESULT_FIGURES = (
 )
 
 
-
-
 class RegistrationQuerySet(NotifyingQuerySet):
     # The optimistic-locking counter shows nowhere: claiming an edit changes nothing shown.
     untracked_fields = frozenset({"version"})

@@ -36,6 +36,7 @@ UNIT_SUMMED_FIGURES = ("participants", "money_mobilised")
 
 class SummaryQuerySet(models.QuerySet):
     province_path = None  # the lookup of the rows' own copy of their province, where they keep one
+
     def published(self):
         from .choices import PUBLISHED_STATUSES
 
