@@ -9,13 +9,14 @@ here instead, while the worker starts and before it accepts connections.
 Nothing here opens a database or cache connection, so a server that loads the application
 before forking its workers (gunicorn --preload) shares none between them.
 """
-import gc
 from pathlib import Path
 
 from django.conf import settings
 from django.template import engines
 from django.urls import get_resolver
 from django.utils import translation
+
+from models_registry import memory
 
 
 def prepare():
@@ -28,7 +29,6 @@ def prepare():
     for folder in map(Path, engine.dirs):
         for path in sorted(folder.rglob("*.html")):
             engine.get_template(path.relative_to(folder).as_posix())
-    # What the process keeps for good is moved out of the collector's way (as memory.py does
-    # after the first request), so that later collections walk only what requests make.
-    gc.collect()
-    gc.freeze()
+    # What the process keeps for good, as after the first request (memory.py): later
+    # collections walk only what requests make.
+    memory.freeze()

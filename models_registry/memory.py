@@ -13,14 +13,19 @@ import gc
 from django.core.signals import request_finished
 
 
+def freeze():
+    """Move what the process holds now out of later collections' way. Its cyclic garbage is
+    collected first, not kept for ever."""
+    gc.collect()
+    gc.freeze()
+
+
 def freeze_after_first_request(**kwargs):
     # True for exactly one caller (the signal disconnects under its lock), so when two threads
     # finish their first requests together only one of them freezes.
     if not request_finished.disconnect(freeze_after_first_request):
         return
-    # What the first request left as cyclic garbage is collected first, not kept for ever.
-    gc.collect()
-    gc.freeze()
+    freeze()
 
 
 def install():

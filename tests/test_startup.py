@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
@@ -13,7 +15,6 @@ import json, sys
 import django
 django.setup()
 from django.template import engines
-from django.test import RequestFactory
 from django.urls import resolve, reverse
 from danvan.startup import prepare
 
@@ -29,19 +30,20 @@ print(json.dumps({"imported": sorted(set(sys.modules) - before), "cached": sorte
 """
 
 
-def _prepared():
+@pytest.fixture(scope="module")
+def prepared():
+    """What a fresh interpreter reports after `prepare()`, asked once for the module's tests."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "danvan.settings"}
     output = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
                             check=True, timeout=120)
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def test_a_prepared_worker_imports_no_view_module_for_its_first_request():
-    prepared = _prepared()
+def test_a_prepared_worker_imports_no_view_module_for_its_first_request(prepared):
     assert prepared["view_module"].startswith("models_registry.views")
     assert [name for name in prepared["imported"] if name.startswith(("models_registry", "danvan"))] == []
 
 
-def test_a_prepared_worker_has_parsed_every_template_of_the_portal():
+def test_a_prepared_worker_has_parsed_every_template_of_the_portal(prepared):
     templates = {path.relative_to(ROOT / "templates").as_posix() for path in (ROOT / "templates").rglob("*.html")}
-    assert templates <= set(_prepared()["cached"])
+    assert templates <= set(prepared["cached"])
